@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+
+/**
+ * Every command registers itself here. Subcommands inherit the program's exitOverride/output settings, so a
+ * bad flag anywhere is one readable message and exit code 2.
+ */
+export function registerCommands(program: Command): void {
+  void program;
+}

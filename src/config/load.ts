@@ -1,0 +1,179 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+
+/** Where a config value came from, so an error can say which knob to turn. */
+export type Origin =
+  | { kind: 'file'; path: string }
+  | { kind: 'env'; name: string }
+  | { kind: 'flag'; flag: string }
+  | { kind: 'default' };
+
+/** Maps an environment variable to a dotted config path. */
+export interface EnvBinding {
+  readonly env: string;
+  readonly path: string;
+}
+
+/** A value set by a command-line flag, with the flag's spelling for error messages. */
+export interface FlagValue {
+  readonly path: string;
+  readonly flag: string;
+  readonly value: unknown;
+}
+
+export const DEFAULT_CONFIG_FILES = ['brewline.config.yaml', 'brewline.config.yml', 'brewline.config.json'];
+
+type Tree = Record<string, unknown>;
+
+function setPath(tree: Tree, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = tree;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
+    node = node[part] as Tree;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+function getPath(tree: unknown, path: readonly PropertyKey[]): unknown {
+  let node = tree;
+  for (const part of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return node;
+}
+
+function collectLeaves(tree: unknown, prefix: string, out: Map<string, true>): void {
+  if (typeof tree !== 'object' || tree === null || Array.isArray(tree)) {
+    out.set(prefix, true);
+    return;
+  }
+  for (const [k, v] of Object.entries(tree)) collectLeaves(v, prefix ? `${prefix}.${k}` : k, out);
+}
+
+function describeOrigin(origin: Origin | undefined): string {
+  switch (origin?.kind) {
+    case 'file':
+      return ` (from ${origin.path})`;
+    case 'env':
+      return ` (from environment variable ${origin.name})`;
+    case 'flag':
+      return ` (from ${origin.flag})`;
+    default:
+      return '';
+  }
+}
+
+function showValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+export interface LoadOptions {
+  /** Explicit config file (`--config`); otherwise the first of DEFAULT_CONFIG_FILES in `cwd`, if any. */
+  configPath?: string | undefined;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  envBindings?: readonly EnvBinding[];
+  flags?: readonly FlagValue[];
+}
+
+export interface Loaded<T> {
+  config: T;
+  /** The config file used, if any. */
+  file: string | undefined;
+}
+
+/** Reads the config file, then environment variables, then flags (each overriding the last), and validates once. */
+export function loadConfig<S extends z.ZodType>(schema: S, options: LoadOptions = {}): Loaded<z.output<S>> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const origins = new Map<string, Origin>();
+  let tree: Tree = {};
+
+  let file: string | undefined;
+  if (options.configPath !== undefined) {
+    file = resolve(cwd, options.configPath);
+    if (!existsSync(file)) {
+      throw new ConfigError(`config file ${options.configPath} does not exist`, {
+        hint: 'check --config / BREWLINE_CONFIG',
+      });
+    }
+  } else {
+    file = DEFAULT_CONFIG_FILES.map((f) => resolve(cwd, f)).find((f) => existsSync(f));
+  }
+  if (file) {
+    let data: unknown;
+    try {
+      const text = readFileSync(file, 'utf8');
+      data = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
+    } catch (error) {
+      throw new ConfigError(
+        `config file ${file} cannot be parsed: ${(error as Error).message.split('\n')[0]}`,
+        {
+          hint: 'fix the syntax, or remove the file to use defaults',
+        },
+      );
+    }
+    if (data !== null && data !== undefined) {
+      if (typeof data !== 'object' || Array.isArray(data)) {
+        throw new ConfigError(`config file ${file} must hold an object of settings`, {
+          hint: 'e.g. `simulator:\\n  seed: 7`',
+        });
+      }
+      tree = structuredClone(data as Tree);
+      const leaves = new Map<string, true>();
+      collectLeaves(tree, '', leaves);
+      for (const leaf of leaves.keys()) origins.set(leaf, { kind: 'file', path: file });
+    }
+  }
+
+  for (const binding of options.envBindings ?? []) {
+    const value = env[binding.env];
+    if (value === undefined || value === '') continue;
+    setPath(tree, binding.path, value);
+    origins.set(binding.path, { kind: 'env', name: binding.env });
+  }
+  for (const flag of options.flags ?? []) {
+    if (flag.value === undefined) continue;
+    setPath(tree, flag.path, flag.value);
+    origins.set(flag.path, { kind: 'flag', flag: flag.flag });
+  }
+
+  const parsed = schema.safeParse(tree);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.map(String).join('.');
+    // The origin may be recorded on the exact leaf or on a parent (a whole object set at once).
+    let origin: Origin | undefined;
+    for (let i = issue.path.length; i > 0 && !origin; i--)
+      origin = origins.get(issue.path.slice(0, i).map(String).join('.'));
+    const value = getPath(tree, issue.path);
+    const unknownKeys =
+      issue.code === 'unrecognized_keys' ? ` ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : '';
+    throw new ConfigError(
+      `invalid config: ${path || '(root)'}: ${issue.message}${unknownKeys}${issue.code === 'unrecognized_keys' ? '' : `, got ${showValue(value)}`}${describeOrigin(origin)}`,
+      { hint: hintFor(origin, path) },
+    );
+  }
+  return { config: parsed.data, file };
+}
+
+function hintFor(origin: Origin | undefined, path: string): string {
+  switch (origin?.kind) {
+    case 'flag':
+      return `change ${origin.flag}; \`brewline <command> --help\` lists valid values`;
+    case 'env':
+      return `change or unset ${origin.name}`;
+    case 'file':
+      return `edit ${path} in ${origin.path}`;
+    default:
+      return `set ${path} in brewline.config.yaml, or pass the matching flag`;
+  }
+}

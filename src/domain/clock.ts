@@ -1,0 +1,94 @@
+/**
+ * Time is injected (STYLE.md 6): everything that waits or reads "now" takes a Clock, so tests run in
+ * virtual time without real sleeps.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms` on this clock; rejects with the signal's reason when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+interface Sleeper {
+  at: number;
+  seq: number;
+  resolve: () => void;
+}
+
+/** A manually advanced clock for tests: `advance(ms)` fires every sleeper due, in order. */
+export class VirtualClock implements Clock {
+  private current: number;
+  private sleepers: Sleeper[] = [];
+  private seq = 0;
+
+  constructor(startMs = 0) {
+    this.current = startMs;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const sleeper: Sleeper = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  /** Number of pending sleepers (useful to assert that something is waiting). */
+  get pending(): number {
+    return this.sleepers.length;
+  }
+
+  /** Moves time forward, resolving due sleepers in time order and letting their continuations run. */
+  async advance(ms: number): Promise<void> {
+    const target = this.current + ms;
+    for (;;) {
+      this.sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.sleepers[0];
+      if (!next || next.at > target) break;
+      this.sleepers.shift();
+      this.current = next.at;
+      next.resolve();
+      // Let the woken task run until it sleeps again or finishes.
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    }
+    this.current = target;
+  }
+}
