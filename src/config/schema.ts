@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BACKEND_ENV, sinkConfigSchema, sourceConfigSchema } from './backends-config.js';
+import { SINK_ENV, sinkConfigSchema } from './sink-config.js';
+import { SOURCE_ENV, sourceConfigSchema } from './source-config.js';
 import type { EnvBinding } from './load.js';
 import { PIPELINE_ENV, pipelineConfigSchema } from './pipeline-config.js';
 import { SIMULATOR_ENV, simulatorConfigSchema } from './simulator-config.js';
@@ -23,7 +24,8 @@ export type BrewlineConfig = z.output<typeof configSchema>;
 export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'BREWLINE_CATALOG', path: 'catalog' },
   ...SIMULATOR_ENV,
-  ...BACKEND_ENV,
+  ...SINK_ENV,
+  ...SOURCE_ENV,
   ...PIPELINE_ENV,
   ...MONITOR_ENV,
 ];

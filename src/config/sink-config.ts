@@ -26,29 +26,9 @@ export const sinkConfigSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
-/** Where the pipeline reads orders from. */
-export const sourceConfigSchema = z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('bus'),
-      name: z.string().min(1).default('orders'),
-      partitions: positiveInt().default(4),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('file'),
-      /** NDJSON file, read from byte offsets and tailed while it grows. */
-      path: z.string().min(1),
-    })
-    .strict(),
-]);
-
 export type SinkConfig = z.output<typeof sinkConfigSchema>;
-export type SourceConfig = z.output<typeof sourceConfigSchema>;
 
-export const BACKEND_ENV: readonly EnvBinding[] = [
+export const SINK_ENV: readonly EnvBinding[] = [
   { env: 'BREWLINE_SINK', path: 'sink.kind' },
   { env: 'BREWLINE_OUT', path: 'sink.path' },
-  { env: 'BREWLINE_SOURCE', path: 'source.kind' },
 ];
