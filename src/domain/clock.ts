@@ -76,19 +76,27 @@ export class VirtualClock implements Clock {
     return this.sleepers.length;
   }
 
-  /** Moves time forward, resolving due sleepers in time order and letting their continuations run. */
+  /**
+   * Moves time forward, resolving due sleepers in time order. Before each step it lets pending work run (one
+   * macrotask turn), so a task that is about to call `sleep` gets to do so before time moves past it.
+   */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
     for (;;) {
+      await settle();
       this.sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq);
       const next = this.sleepers[0];
       if (!next || next.at > target) break;
       this.sleepers.shift();
       this.current = next.at;
       next.resolve();
-      // Let the woken task run until it sleeps again or finishes.
-      for (let i = 0; i < 10; i++) await Promise.resolve();
     }
     this.current = target;
+    await settle();
   }
+}
+
+/** Lets queued microtasks and one turn of I/O callbacks run; not a timed sleep. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
