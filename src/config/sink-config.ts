@@ -1,30 +1,44 @@
 import { z } from 'zod';
-import { positiveInt } from './fields.js';
+import { bool, positiveInt } from './fields.js';
 import type { EnvBinding } from './load.js';
 
-/** Where the simulator sends orders. One variant per backend kind (discriminated on `kind`). */
-export const sinkConfigSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('stdout') }).strict(),
-  z.object({ kind: z.literal('null') }).strict(),
-  z
-    .object({
-      kind: z.literal('file'),
-      /** NDJSON output file. */
-      path: z.string({ error: 'the file sink needs --out PATH' }).min(1),
-      /** Append instead of truncating. @default false */
-      append: z.boolean().default(false),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('bus'),
-      /** @default 'orders' */
-      name: z.string().min(1).default('orders'),
-      /** @default 4 */
-      partitions: positiveInt().default(4),
-    })
-    .strict(),
-]);
+/**
+ * Where the simulator sends orders. One variant per backend kind (discriminated on `kind`); Kafka and
+ * Event Hubs add theirs here. Giving only a path (`--out o.ndjson`) means the file sink.
+ */
+export const sinkConfigSchema = z.preprocess(
+  (v) => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && !('kind' in v) && 'path' in v)
+      return { kind: 'file', ...v };
+    return v;
+  },
+  z.discriminatedUnion(
+    'kind',
+    [
+      z.object({ kind: z.literal('stdout') }).strict(),
+      z.object({ kind: z.literal('null') }).strict(),
+      z
+        .object({
+          kind: z.literal('file'),
+          /** NDJSON output file. */
+          path: z.string({ error: 'the file sink needs --out PATH' }).min(1),
+          /** Append instead of truncating. @default false */
+          append: bool().default(false),
+        })
+        .strict(),
+      z
+        .object({
+          kind: z.literal('bus'),
+          /** @default 'orders' */
+          name: z.string().min(1).default('orders'),
+          /** @default 4 */
+          partitions: positiveInt().default(4),
+        })
+        .strict(),
+    ],
+    { error: 'expected a sink kind: stdout, file, bus or null' },
+  ),
+);
 
 export type SinkConfig = z.output<typeof sinkConfigSchema>;
 
