@@ -133,6 +133,12 @@ export interface Source extends LagProbe {
   read(ranges: readonly OffsetRange[], signal?: AbortSignal): Promise<SourceRecord[]>;
   /** Resolves when new data may be available, or after `timeoutMs`. Only when `capabilities.canWait`. */
   waitForData?(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * For sources whose offsets are not dense (file byte offsets): the offset just after the first `count`
+   * records starting at `from`, never beyond `limit`. Lets the engine bound a batch by records without
+   * reading it twice. Dense sources omit it (`from + count`).
+   */
+  offsetAfter?(partition: number, from: number, count: number, limit: number): Promise<number>;
   /** Commits processed offsets to an external consumer group (never used for recovery). */
   commit?(offsets: PartitionOffsets): Promise<void>;
 }

@@ -1,16 +1,51 @@
 import { z } from 'zod';
+import { HOUR_MS, MINUTE_MS } from '../domain/time.js';
+import { bool, durationMs, positiveInt } from './fields.js';
 import type { EnvBinding } from './load.js';
 
-/** Pipeline settings (first cut; the pipeline owns and extends this section). */
+/** How gold emits aggregates (SEMANTICS.md "Output modes"). */
+export const OUTPUT_MODES = ['complete', 'update'] as const;
+export type OutputMode = (typeof OUTPUT_MODES)[number];
+
+/** Pipeline settings: where the lakehouse and checkpoint live, triggers, and the gold window spec. */
 export const pipelineConfigSchema = z
   .object({
-    /** @default '.brewline/lakehouse.duckdb' */
+    /** The embedded lakehouse (one DuckDB file). @default '.brewline/lakehouse.duckdb' */
     lakehouse: z.string().min(1).default('.brewline/lakehouse.duckdb'),
+    /** Checkpoint directory (offsets/, commits/, metadata). @default '.brewline/checkpoint' */
+    checkpoint: z.string().min(1).default('.brewline/checkpoint'),
+    /** Name of the streaming query: keys its batches in ops tables. @default 'orders' */
+    queryName: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected letters, digits, dot, dash or underscore')
+      .default('orders'),
+    /** Fixed-interval trigger: a micro-batch starts every `trigger` ms (immediately if the last one ran long). @default 1000 */
+    trigger: durationMs().default(1000),
+    /** Process everything available at start in bounded batches, then stop. @default false */
+    availableNow: bool().default(false),
+    /** Upper bound of records per micro-batch (Spark's maxOffsetsPerTrigger). @default 50_000 */
+    maxRecordsPerBatch: positiveInt().default(50_000),
+    /** complete (default, as the chain's original pipeline) or update. @default 'complete' */
+    outputMode: z.enum(OUTPUT_MODES, { error: 'expected complete or update' }).default('complete'),
+    /** Gold window length (tumbling). @default 3_600_000 (1 h) */
+    windowDurationMs: durationMs()
+      .refine((v) => v > 0, 'expected a duration above 0')
+      .default(HOUR_MS),
+    /** Window start offset from the UTC epoch (Spark's startTime). @default 900_000 (15 min: Nepal hours) */
+    windowOffsetMs: durationMs().default(15 * MINUTE_MS),
+    /** Watermark delay. @default 600_000 (10 min) */
+    watermarkDelayMs: durationMs().default(10 * MINUTE_MS),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.windowOffsetMs < c.windowDurationMs, {
+    message: 'windowOffsetMs must be smaller than windowDurationMs',
+    path: ['windowOffsetMs'],
+  });
 
 export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
 
 export const PIPELINE_ENV: readonly EnvBinding[] = [
   { env: 'BREWLINE_LAKEHOUSE', path: 'pipeline.lakehouse' },
+  { env: 'BREWLINE_CHECKPOINT', path: 'pipeline.checkpoint' },
+  { env: 'BREWLINE_OUTPUT_MODE', path: 'pipeline.outputMode' },
 ];

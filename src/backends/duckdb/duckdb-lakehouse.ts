@@ -1,0 +1,439 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
+import { paisaToDecimalString } from '../../domain/money.js';
+import { DataIntegrityError, ExternalError } from '../../errors.js';
+import { emptyGoldState, hourlyAverage, productKey, branchKey, type GoldState } from '../../pipeline/gold.js';
+import type {
+  BatchMarker,
+  BatchWrite,
+  LakehouseTotals,
+  PipelineLakehouse,
+} from '../../pipeline/lakehouse-types.js';
+import type { LakehouseReader, PartitionOffsets, QueryResult } from '../types.js';
+import { safeNumber, timestampFromMs, toJsonSafe } from './json-values.js';
+import { LAKEHOUSE_DDL, STAGING_DDL } from './schema.js';
+
+export interface DuckDBLakehouseOptions {
+  /** The database file; `:memory:` for an in-memory lakehouse (tests). @default '.brewline/lakehouse.duckdb' */
+  path: string;
+  /** Open without write access (query/verify); refuses a file that does not exist. @default false */
+  readOnly?: boolean;
+  /** DuckDB worker threads. @default DuckDB's own (one per core) */
+  threads?: number;
+}
+
+/** Runs a query on a connection and returns JSON-safe columns and rows. */
+async function runQuery(connection: DuckDBConnection, sql: string): Promise<QueryResult> {
+  const reader = await connection.runAndReadAll(sql);
+  const columns = reader.columnNames();
+  const rows = reader.getRows().map((row) => row.map(toJsonSafe));
+  return { columns, rows };
+}
+
+/** A second connection on the same DuckDB instance: an in-process dashboard reads while the engine writes. */
+class DuckDBReader implements LakehouseReader {
+  readonly kind = 'duckdb';
+  readonly description: string;
+  private readonly connection: DuckDBConnection;
+
+  constructor(connection: DuckDBConnection, description: string) {
+    this.connection = connection;
+    this.description = description;
+  }
+
+  query(sql: string): Promise<QueryResult> {
+    return runQuery(this.connection, sql);
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+  }
+}
+
+/**
+ * The embedded lakehouse: one DuckDB file with schemas bronze, silver, gold and ops. Each micro-batch's
+ * writes to every layer, its progress row and its `(query, batch_id)` marker commit in one transaction.
+ */
+export class DuckDBLakehouse implements PipelineLakehouse {
+  readonly kind = 'duckdb';
+  readonly description: string;
+  private instance: DuckDBInstance | undefined;
+  private connection: DuckDBConnection | undefined;
+  private readonly options: DuckDBLakehouseOptions;
+  private readonly readers = new Set<LakehouseReader>();
+
+  constructor(options: DuckDBLakehouseOptions) {
+    this.options = options;
+    this.description = `DuckDB lakehouse ${options.path === ':memory:' ? '(in memory)' : resolve(options.path)}`;
+  }
+
+  async open(): Promise<void> {
+    if (this.connection) return;
+    const { path, readOnly = false, threads } = this.options;
+    if (path !== ':memory:') {
+      if (readOnly && !existsSync(path)) {
+        throw new ExternalError(`no lakehouse at ${resolve(path)}`, {
+          hint: 'run `brewline pipeline run` first, or point --lakehouse at an existing file',
+        });
+      }
+      mkdirSync(dirname(resolve(path)), { recursive: true });
+    }
+    const settings: Record<string, string> = {};
+    if (readOnly) settings['access_mode'] = 'READ_ONLY';
+    if (threads !== undefined) settings['threads'] = String(threads);
+    try {
+      this.instance = await DuckDBInstance.create(path, settings);
+      this.connection = await this.instance.connect();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const locked = /lock/i.test(message);
+      throw new ExternalError(`cannot open the lakehouse ${resolve(path)}`, {
+        cause: error,
+        hint: locked
+          ? 'another brewline process (a running pipeline?) holds it; stop it or query from inside that process'
+          : 'check the --lakehouse path and its permissions',
+      });
+    }
+    if (!readOnly) await this.connection.run(LAKEHOUSE_DDL);
+    await this.connection.run(STAGING_DDL);
+  }
+
+  private conn(): DuckDBConnection {
+    if (!this.connection) throw new ExternalError('the lakehouse is not open');
+    return this.connection;
+  }
+
+  /** A reader on the same instance (its own connection). */
+  async reader(): Promise<LakehouseReader> {
+    if (!this.instance) await this.open();
+    const reader = new DuckDBReader(await this.instance!.connect(), this.description);
+    this.readers.add(reader);
+    return reader;
+  }
+
+  query(sql: string): Promise<QueryResult> {
+    return runQuery(this.conn(), sql);
+  }
+
+  async lastMarker(queryName: string): Promise<BatchMarker | undefined> {
+    const reader = await this.conn().runAndReadAll(
+      `SELECT query_name, query_id, batch_id, batch_watermark_ms, next_watermark_ms, end_offset::VARCHAR
+         FROM ops.batch_commits WHERE query_name = $1 ORDER BY batch_id DESC LIMIT 1`,
+      [queryName],
+    );
+    const row = reader.getRows()[0];
+    if (!row) return undefined;
+    let endOffset: PartitionOffsets;
+    try {
+      endOffset = JSON.parse(String(row[5])) as PartitionOffsets;
+    } catch {
+      throw new DataIntegrityError(`the lakehouse's commit marker for batch ${String(row[2])} is unreadable`);
+    }
+    return {
+      queryName: String(row[0]),
+      queryId: String(row[1]),
+      batchId: safeNumber(row[2] ?? null, 'batch_id'),
+      batchWatermarkMs: safeNumber(row[3] ?? null, 'batch_watermark_ms'),
+      nextWatermarkMs: safeNumber(row[4] ?? null, 'next_watermark_ms'),
+      endOffset,
+    };
+  }
+
+  async knownOrderIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const connection = this.conn();
+    const appender = await connection.createAppender('stage_ids', 'temp');
+    for (const id of ids) {
+      appender.appendVarchar(id);
+      appender.endRow();
+    }
+    appender.closeSync();
+    try {
+      const reader = await connection.runAndReadAll(
+        'SELECT DISTINCT t.order_id FROM stage_ids t SEMI JOIN silver.order_items s ON s.order_id = t.order_id',
+      );
+      return new Set(reader.getRows().map((row) => String(row[0])));
+    } finally {
+      await connection.run('DELETE FROM stage_ids');
+    }
+  }
+
+  async loadGoldState(minWindowEndMs: number, windowDurationMs: number): Promise<GoldState> {
+    const state = emptyGoldState();
+    const connection = this.conn();
+    // Window ends are compared in SQL against a start bound so the filter needs no TIMESTAMP parameter.
+    const minStartMs = Number.isFinite(minWindowEndMs) ? minWindowEndMs - windowDurationMs : -8.64e15;
+    const where = `WHERE epoch_ms(window_start) > ${Math.trunc(minStartMs)}`;
+    const branch = await connection.runAndReadAll(
+      `SELECT epoch_ms(window_start), branch, CAST(revenue * 100 AS BIGINT), orders, items FROM gold.branch_revenue ${where}`,
+    );
+    for (const r of branch.getRows()) {
+      const row = {
+        windowStartMs: safeNumber(r[0] ?? null, 'window_start'),
+        branch: String(r[1]),
+        revenuePaisa: safeNumber(r[2] ?? null, 'revenue'),
+        orders: safeNumber(r[3] ?? null, 'orders'),
+        items: safeNumber(r[4] ?? null, 'items'),
+      };
+      state.branch.set(branchKey(row.windowStartMs, row.branch), row);
+    }
+    const product = await connection.runAndReadAll(
+      `SELECT epoch_ms(window_start), item_id, item_name, category, quantity, CAST(revenue * 100 AS BIGINT), orders
+         FROM gold.product_popularity ${where}`,
+    );
+    for (const r of product.getRows()) {
+      const row = {
+        windowStartMs: safeNumber(r[0] ?? null, 'window_start'),
+        itemId: String(r[1]),
+        itemName: String(r[2]),
+        category: String(r[3]),
+        quantity: safeNumber(r[4] ?? null, 'quantity'),
+        revenuePaisa: safeNumber(r[5] ?? null, 'revenue'),
+        orders: safeNumber(r[6] ?? null, 'orders'),
+      };
+      state.product.set(productKey(row.windowStartMs, row.itemId), row);
+    }
+    const hourly = await connection.runAndReadAll(
+      `SELECT epoch_ms(window_start), CAST(revenue * 100 AS BIGINT), orders, items FROM gold.hourly_sales ${where}`,
+    );
+    for (const r of hourly.getRows()) {
+      const row = {
+        windowStartMs: safeNumber(r[0] ?? null, 'window_start'),
+        revenuePaisa: safeNumber(r[1] ?? null, 'revenue'),
+        orders: safeNumber(r[2] ?? null, 'orders'),
+        items: safeNumber(r[3] ?? null, 'items'),
+      };
+      state.hourly.set(row.windowStartMs, row);
+    }
+    return state;
+  }
+
+  async totals(queryName: string): Promise<LakehouseTotals> {
+    const connection = this.conn();
+    const progress = await connection.runAndReadAll(
+      `SELECT count(*), coalesce(sum(num_input_rows), 0), coalesce(sum(num_rows_dropped_by_watermark), 0)
+         FROM ops.stream_progress WHERE query_name = $1`,
+      [queryName],
+    );
+    const quarantine = await connection.runAndReadAll('SELECT count(*) FROM silver.quarantine');
+    const p = progress.getRows()[0] ?? [];
+    return {
+      batches: safeNumber(p[0] ?? 0, 'batches'),
+      inputRows: safeNumber(BigInt(String(p[1] ?? 0)), 'input rows'),
+      droppedByWatermark: safeNumber(BigInt(String(p[2] ?? 0)), 'dropped rows'),
+      quarantined: safeNumber(quarantine.getRows()[0]?.[0] ?? 0, 'quarantined'),
+    };
+  }
+
+  async commitBatch(write: BatchWrite): Promise<void> {
+    const connection = this.conn();
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      await this.writeBronze(connection, write);
+      await this.writeSilver(connection, write);
+      await this.writeGold(connection, write);
+      await this.writeOps(connection, write);
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      if (
+        error instanceof Error &&
+        /PRIMARY KEY|duplicate key/i.test(error.message) &&
+        /batch_commits/.test(error.message)
+      ) {
+        throw new DataIntegrityError(
+          `batch ${write.marker.batchId} of query ${write.marker.queryName} is already in the lakehouse`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async writeBronze(connection: DuckDBConnection, write: BatchWrite): Promise<void> {
+    const { records, batchId, ingestionMs } = write.bronze;
+    const ingestion = timestampFromMs(ingestionMs);
+    const batch = BigInt(batchId);
+    const appender = await connection.createAppender('orders_raw', 'bronze');
+    for (const r of records) {
+      appender.appendVarchar(r.value);
+      if (r.key === null) appender.appendNull();
+      else appender.appendVarchar(r.key);
+      appender.appendVarchar(r.topic);
+      appender.appendInteger(r.partition);
+      appender.appendBigInt(BigInt(r.offset));
+      appender.appendTimestamp(timestampFromMs(r.timestampMs));
+      appender.appendVarchar(r.timestampType);
+      appender.appendTimestamp(ingestion);
+      appender.appendBigInt(batch);
+      appender.endRow();
+    }
+    appender.closeSync();
+  }
+
+  private async writeSilver(connection: DuckDBConnection, write: BatchWrite): Promise<void> {
+    const ingestion = timestampFromMs(write.bronze.ingestionMs);
+    const items = await connection.createAppender('order_items', 'silver');
+    // Explodes each order to its lines here, in the writer's loop, rather than materialising line objects:
+    // money goes in as exact decimal text, which DuckDB parses straight into DECIMAL.
+    for (const order of write.silver) {
+      const eventTime = timestampFromMs(order.eventTimeMs);
+      const total = paisaToDecimalString(order.totalPaisa);
+      const offset = BigInt(order.sourceOffset);
+      for (const line of order.lines) {
+        items.appendVarchar(order.orderId);
+        items.appendTimestamp(eventTime);
+        items.appendVarchar(order.branch);
+        items.appendVarchar(order.terminalId);
+        items.appendVarchar(order.payment);
+        items.appendInteger(line.lineNo);
+        items.appendVarchar(line.itemId);
+        items.appendVarchar(line.itemName);
+        items.appendVarchar(line.category);
+        items.appendVarchar(paisaToDecimalString(line.pricePaisa));
+        items.appendInteger(line.quantity);
+        items.appendVarchar(paisaToDecimalString(line.amountPaisa));
+        items.appendVarchar(total);
+        items.appendInteger(order.sourcePartition);
+        items.appendBigInt(offset);
+        items.appendTimestamp(ingestion);
+        items.endRow();
+      }
+    }
+    items.closeSync();
+    if (write.quarantine.length > 0) {
+      const quarantine = await connection.createAppender('quarantine', 'silver');
+      for (const q of write.quarantine) {
+        quarantine.appendInteger(q.sourcePartition);
+        quarantine.appendBigInt(BigInt(q.sourceOffset));
+        quarantine.appendVarchar(q.value);
+        quarantine.appendVarchar(q.reason);
+        quarantine.appendTimestamp(ingestion);
+        quarantine.endRow();
+      }
+      quarantine.closeSync();
+    }
+  }
+
+  private async writeGold(connection: DuckDBConnection, write: BatchWrite): Promise<void> {
+    const duration = write.windowDurationMs;
+    const { branch, product, hourly } = write.gold;
+    const windowOf = (a: DuckDBAppender, startMs: number): void => {
+      a.appendTimestamp(timestampFromMs(startMs));
+      a.appendTimestamp(timestampFromMs(startMs + duration));
+    };
+    if (branch.length > 0) {
+      const a = await connection.createAppender('stage_branch', 'temp');
+      for (const row of branch) {
+        windowOf(a, row.windowStartMs);
+        a.appendVarchar(row.branch);
+        a.appendVarchar(paisaToDecimalString(row.revenuePaisa));
+        a.appendBigInt(BigInt(row.orders));
+        a.appendBigInt(BigInt(row.items));
+        a.endRow();
+      }
+      a.closeSync();
+      await connection.run('INSERT OR REPLACE INTO gold.branch_revenue SELECT * FROM stage_branch');
+      await connection.run('DELETE FROM stage_branch');
+    }
+    if (product.length > 0) {
+      const a = await connection.createAppender('stage_product', 'temp');
+      for (const row of product) {
+        windowOf(a, row.windowStartMs);
+        a.appendVarchar(row.itemId);
+        a.appendVarchar(row.itemName);
+        a.appendVarchar(row.category);
+        a.appendBigInt(BigInt(row.quantity));
+        a.appendVarchar(paisaToDecimalString(row.revenuePaisa));
+        a.appendBigInt(BigInt(row.orders));
+        a.endRow();
+      }
+      a.closeSync();
+      await connection.run('INSERT OR REPLACE INTO gold.product_popularity SELECT * FROM stage_product');
+      await connection.run('DELETE FROM stage_product');
+    }
+    if (hourly.length > 0) {
+      const a = await connection.createAppender('stage_hourly', 'temp');
+      for (const row of hourly) {
+        windowOf(a, row.windowStartMs);
+        a.appendVarchar(paisaToDecimalString(row.revenuePaisa));
+        a.appendBigInt(BigInt(row.orders));
+        a.appendBigInt(BigInt(row.items));
+        a.appendVarchar(paisaToDecimalString(hourlyAverage(row)));
+        a.endRow();
+      }
+      a.closeSync();
+      await connection.run('INSERT OR REPLACE INTO gold.hourly_sales SELECT * FROM stage_hourly');
+      await connection.run('DELETE FROM stage_hourly');
+    }
+  }
+
+  private async writeOps(connection: DuckDBConnection, write: BatchWrite): Promise<void> {
+    const { marker, progress } = write;
+    if (write.drops.length > 0) {
+      const a = await connection.createAppender('watermark_drops', 'ops');
+      const watermark = timestampFromMs(marker.batchWatermarkMs);
+      for (const d of write.drops) {
+        a.appendVarchar(marker.queryName);
+        a.appendBigInt(BigInt(marker.batchId));
+        a.appendVarchar(d.orderId);
+        a.appendTimestamp(timestampFromMs(d.eventTimeMs));
+        a.appendTimestamp(timestampFromMs(d.windowStartMs));
+        a.appendTimestamp(watermark);
+        a.appendInteger(d.lines);
+        a.endRow();
+      }
+      a.closeSync();
+    }
+    const dropped = progress.stateOperators.reduce((m, op) => Math.max(m, op.numRowsDroppedByWatermark), 0);
+    const stateRows = progress.stateOperators.reduce((s, op) => s + op.numRowsTotal, 0);
+    const sources = progress.sources.map((s) => ({
+      description: s.description,
+      startOffset: s.startOffset,
+      endOffset: s.endOffset,
+      latestOffset: s.latestOffset,
+      numInputRows: s.numInputRows,
+    }));
+    const p = await connection.createAppender('stream_progress', 'ops');
+    p.appendVarchar(progress.queryName);
+    p.appendBigInt(BigInt(progress.batchId));
+    p.appendTimestamp(timestampFromMs(Date.parse(progress.timestamp)));
+    p.appendBigInt(BigInt(progress.numInputRows));
+    if (progress.inputRowsPerSecond === null) p.appendNull();
+    else p.appendDouble(progress.inputRowsPerSecond);
+    if (progress.processedRowsPerSecond === null) p.appendNull();
+    else p.appendDouble(progress.processedRowsPerSecond);
+    p.appendVarchar(JSON.stringify(progress.durationMs));
+    for (const iso of [progress.eventTime.min, progress.eventTime.max, progress.eventTime.watermark]) {
+      if (iso === undefined) p.appendNull();
+      else p.appendTimestamp(timestampFromMs(Date.parse(iso)));
+    }
+    p.appendBigInt(BigInt(dropped));
+    p.appendBigInt(BigInt(stateRows));
+    p.appendVarchar(JSON.stringify(sources));
+    p.endRow();
+    p.closeSync();
+    await connection.run(
+      `INSERT INTO ops.batch_commits VALUES ($1, $2, $3, $4, $5, $6::JSON, now()::TIMESTAMP)`,
+      [
+        marker.queryName,
+        marker.queryId,
+        marker.batchId,
+        marker.batchWatermarkMs,
+        marker.nextWatermarkMs,
+        JSON.stringify(marker.endOffset),
+      ],
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const reader of this.readers) await reader.close();
+    this.readers.clear();
+    this.connection?.closeSync();
+    this.connection = undefined;
+    this.instance?.closeSync();
+    this.instance = undefined;
+  }
+}

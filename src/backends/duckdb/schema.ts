@@ -1,0 +1,52 @@
+/**
+ * The embedded lakehouse's tables: DOMAIN.md's bronze/silver/gold/ops tables, plus two ops tables of the
+ * engine's own — the per-batch commit markers (exactly-once) and the orders the watermark dropped (so
+ * `verify` can account for update mode). Money is DECIMAL, times are TIMESTAMP (UTC).
+ */
+export const LAKEHOUSE_DDL = `
+CREATE SCHEMA IF NOT EXISTS bronze;
+CREATE SCHEMA IF NOT EXISTS silver;
+CREATE SCHEMA IF NOT EXISTS gold;
+CREATE SCHEMA IF NOT EXISTS ops;
+CREATE TABLE IF NOT EXISTS bronze.orders_raw (
+  value VARCHAR, key VARCHAR, topic VARCHAR, "partition" INTEGER, "offset" BIGINT, "timestamp" TIMESTAMP,
+  timestamp_type VARCHAR, ingestion_timestamp TIMESTAMP, batch_id BIGINT);
+CREATE TABLE IF NOT EXISTS silver.order_items (
+  order_id VARCHAR NOT NULL, event_time TIMESTAMP NOT NULL, branch VARCHAR, terminal_id VARCHAR,
+  mode_of_payment VARCHAR, line_no INTEGER, item_id VARCHAR, item_name VARCHAR, category VARCHAR,
+  unit_price DECIMAL(10,2), quantity INTEGER, line_amount DECIMAL(12,2), order_total DECIMAL(12,2),
+  source_partition INTEGER, source_offset BIGINT, ingestion_timestamp TIMESTAMP);
+CREATE TABLE IF NOT EXISTS silver.quarantine (
+  source_partition INTEGER, source_offset BIGINT, value VARCHAR, reason VARCHAR, ingestion_timestamp TIMESTAMP);
+CREATE TABLE IF NOT EXISTS gold.branch_revenue (
+  window_start TIMESTAMP NOT NULL, window_end TIMESTAMP NOT NULL, branch VARCHAR NOT NULL,
+  revenue DECIMAL(18,2), orders BIGINT, items BIGINT, PRIMARY KEY (window_start, branch));
+CREATE TABLE IF NOT EXISTS gold.product_popularity (
+  window_start TIMESTAMP NOT NULL, window_end TIMESTAMP NOT NULL, item_id VARCHAR NOT NULL, item_name VARCHAR,
+  category VARCHAR, quantity BIGINT, revenue DECIMAL(18,2), orders BIGINT, PRIMARY KEY (window_start, item_id));
+CREATE TABLE IF NOT EXISTS gold.hourly_sales (
+  window_start TIMESTAMP NOT NULL, window_end TIMESTAMP NOT NULL, revenue DECIMAL(18,2), orders BIGINT,
+  items BIGINT, avg_order_value DECIMAL(18,2), PRIMARY KEY (window_start));
+CREATE TABLE IF NOT EXISTS ops.stream_progress (
+  query_name VARCHAR, batch_id BIGINT, "timestamp" TIMESTAMP, num_input_rows BIGINT,
+  input_rows_per_second DOUBLE, processed_rows_per_second DOUBLE, duration_ms JSON, event_time_min TIMESTAMP,
+  event_time_max TIMESTAMP, watermark TIMESTAMP, num_rows_dropped_by_watermark BIGINT, state_rows BIGINT,
+  sources JSON);
+CREATE TABLE IF NOT EXISTS ops.batch_commits (
+  query_name VARCHAR NOT NULL, query_id VARCHAR NOT NULL, batch_id BIGINT NOT NULL, batch_watermark_ms BIGINT,
+  next_watermark_ms BIGINT, end_offset JSON, committed_at TIMESTAMP, PRIMARY KEY (query_name, batch_id));
+CREATE TABLE IF NOT EXISTS ops.watermark_drops (
+  query_name VARCHAR, batch_id BIGINT, order_id VARCHAR, event_time TIMESTAMP, window_start TIMESTAMP,
+  watermark TIMESTAMP, lines INTEGER);
+`;
+
+/** Temporary per-connection staging tables (gold upserts and the dedup lookup). */
+export const STAGING_DDL = `
+CREATE TEMP TABLE IF NOT EXISTS stage_ids (order_id VARCHAR);
+CREATE TEMP TABLE IF NOT EXISTS stage_branch (window_start TIMESTAMP, window_end TIMESTAMP, branch VARCHAR,
+  revenue DECIMAL(18,2), orders BIGINT, items BIGINT);
+CREATE TEMP TABLE IF NOT EXISTS stage_product (window_start TIMESTAMP, window_end TIMESTAMP, item_id VARCHAR,
+  item_name VARCHAR, category VARCHAR, quantity BIGINT, revenue DECIMAL(18,2), orders BIGINT);
+CREATE TEMP TABLE IF NOT EXISTS stage_hourly (window_start TIMESTAMP, window_end TIMESTAMP,
+  revenue DECIMAL(18,2), orders BIGINT, items BIGINT, avg_order_value DECIMAL(18,2));
+`;

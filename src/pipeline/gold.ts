@@ -1,0 +1,240 @@
+import type { OutputMode } from '../config/pipeline-config.js';
+import { averagePaisa, type Paisa } from '../domain/money.js';
+import { windowStart, type WindowSpec } from '../domain/time.js';
+import type { SilverOrder } from './silver.js';
+import { isWindowLate } from './watermark.js';
+
+/** What gold needs to know to aggregate: the tumbling window and the output mode. */
+export interface GoldSpec {
+  readonly window: WindowSpec;
+  readonly outputMode: OutputMode;
+}
+
+export interface BranchWindow {
+  windowStartMs: number;
+  branch: string;
+  revenuePaisa: Paisa;
+  orders: number;
+  items: number;
+}
+
+export interface ProductWindow {
+  windowStartMs: number;
+  itemId: string;
+  itemName: string;
+  category: string;
+  quantity: number;
+  revenuePaisa: Paisa;
+  orders: number;
+}
+
+export interface HourlyWindow {
+  windowStartMs: number;
+  revenuePaisa: Paisa;
+  orders: number;
+  items: number;
+}
+
+/** The three aggregations' state (Spark's state store): one entry per window × key. */
+export interface GoldState {
+  readonly branch: Map<string, BranchWindow>;
+  readonly product: Map<string, ProductWindow>;
+  readonly hourly: Map<number, HourlyWindow>;
+}
+
+export function emptyGoldState(): GoldState {
+  return { branch: new Map(), product: new Map(), hourly: new Map() };
+}
+
+/** Result rows to upsert into the gold tables: the new value of every updated window × key. */
+export interface GoldUpdates {
+  readonly branch: readonly BranchWindow[];
+  readonly product: readonly ProductWindow[];
+  readonly hourly: readonly HourlyWindow[];
+}
+
+/** An order the watermark dropped (update mode): recorded so `verify` can account for it. */
+export interface WatermarkDrop {
+  readonly orderId: string;
+  readonly eventTimeMs: number;
+  readonly windowStartMs: number;
+  readonly lines: number;
+}
+
+export interface GoldBatch {
+  readonly updates: GoldUpdates;
+  readonly drops: readonly WatermarkDrop[];
+  /** Input rows (order lines) each operator dropped as late: the same for all three here. */
+  readonly rowsDroppedByWatermark: number;
+  /** Event-time stats of the rows gold saw (including late ones), for the watermark and progress. */
+  readonly eventTime: { min: number; max: number; sum: number; count: number } | undefined;
+}
+
+export const branchKey = (windowStartMs: number, branch: string): string => `${windowStartMs}|${branch}`;
+export const productKey = (windowStartMs: number, itemId: string): string => `${windowStartMs}|${itemId}`;
+
+/**
+ * Aggregates a batch of new silver orders into gold without touching `state`: late rows (window end ≤
+ * the watermark in effect for this batch) are dropped in update mode only; complete mode keeps everything.
+ * Returns the updated rows; `applyGold` makes them the new state once the batch has committed.
+ */
+export function aggregateGold(
+  state: GoldState,
+  orders: readonly SilverOrder[],
+  watermarkMs: number,
+  spec: GoldSpec,
+): GoldBatch {
+  const branch = new Map<string, BranchWindow>();
+  const product = new Map<string, ProductWindow>();
+  const hourly = new Map<number, HourlyWindow>();
+  const drops: WatermarkDrop[] = [];
+  let rowsDropped = 0;
+  let eventTime: GoldBatch['eventTime'];
+  const duration = spec.window.durationMs;
+
+  for (const order of orders) {
+    const ts = order.eventTimeMs;
+    eventTime = eventTime
+      ? {
+          min: Math.min(eventTime.min, ts),
+          max: Math.max(eventTime.max, ts),
+          sum: eventTime.sum + ts,
+          count: eventTime.count + 1,
+        }
+      : { min: ts, max: ts, sum: ts, count: 1 };
+    const start = windowStart(ts, spec.window);
+    if (spec.outputMode === 'update' && isWindowLate(start + duration, watermarkMs)) {
+      drops.push({
+        orderId: order.orderId,
+        eventTimeMs: ts,
+        windowStartMs: start,
+        lines: order.lines.length,
+      });
+      rowsDropped += order.lines.length;
+      continue;
+    }
+    let units = 0;
+    for (const line of order.lines) units += line.quantity;
+    const orderRevenue = order.totalPaisa;
+
+    const bk = branchKey(start, order.branch);
+    const b = branch.get(bk) ?? copyOr(state.branch.get(bk), () => emptyBranch(start, order.branch));
+    b.revenuePaisa += orderRevenue;
+    b.orders += 1;
+    b.items += units;
+    branch.set(bk, b);
+
+    const h = hourly.get(start) ?? copyOr(state.hourly.get(start), () => emptyHourly(start));
+    h.revenuePaisa += orderRevenue;
+    h.orders += 1;
+    h.items += units;
+    hourly.set(start, h);
+
+    // Items are distinct within an order (the contract), so each line adds one order to its item.
+    for (const line of order.lines) {
+      const pk = productKey(start, line.itemId);
+      const p =
+        product.get(pk) ??
+        copyOr(state.product.get(pk), () => ({
+          windowStartMs: start,
+          itemId: line.itemId,
+          itemName: line.itemName,
+          category: line.category,
+          quantity: 0,
+          revenuePaisa: 0,
+          orders: 0,
+        }));
+      p.quantity += line.quantity;
+      p.revenuePaisa += line.amountPaisa;
+      p.orders += 1;
+      product.set(pk, p);
+    }
+  }
+  return {
+    updates: { branch: [...branch.values()], product: [...product.values()], hourly: [...hourly.values()] },
+    drops,
+    rowsDroppedByWatermark: rowsDropped,
+    eventTime,
+  };
+}
+
+function copyOr<T extends object>(existing: T | undefined, create: () => T): T {
+  return existing ? { ...existing } : create();
+}
+
+function emptyBranch(windowStartMs: number, branch: string): BranchWindow {
+  return { windowStartMs, branch, revenuePaisa: 0, orders: 0, items: 0 };
+}
+
+function emptyHourly(windowStartMs: number): HourlyWindow {
+  return { windowStartMs, revenuePaisa: 0, orders: 0, items: 0 };
+}
+
+export interface OperatorStats {
+  readonly operatorName: string;
+  readonly numRowsTotal: number;
+  readonly numRowsUpdated: number;
+  readonly numRowsRemoved: number;
+}
+
+/**
+ * Commits a batch's updates into the state and, in update mode, evicts windows whose end is at or behind
+ * `evictionWatermarkMs` (the batch's watermark): bounded memory. Complete mode never evicts.
+ */
+export function applyGold(
+  state: GoldState,
+  updates: GoldUpdates,
+  evictionWatermarkMs: number,
+  spec: GoldSpec,
+): OperatorStats[] {
+  for (const row of updates.branch) state.branch.set(branchKey(row.windowStartMs, row.branch), row);
+  for (const row of updates.product) state.product.set(productKey(row.windowStartMs, row.itemId), row);
+  for (const row of updates.hourly) state.hourly.set(row.windowStartMs, row);
+  const removed = { branch: 0, product: 0, hourly: 0 };
+  if (spec.outputMode === 'update') {
+    const late = (start: number): boolean =>
+      isWindowLate(start + spec.window.durationMs, evictionWatermarkMs);
+    removed.branch = evict(state.branch, late);
+    removed.product = evict(state.product, late);
+    removed.hourly = evict(state.hourly, late);
+  }
+  return [
+    {
+      operatorName: 'gold.branch_revenue',
+      numRowsTotal: state.branch.size,
+      numRowsUpdated: updates.branch.length,
+      numRowsRemoved: removed.branch,
+    },
+    {
+      operatorName: 'gold.product_popularity',
+      numRowsTotal: state.product.size,
+      numRowsUpdated: updates.product.length,
+      numRowsRemoved: removed.product,
+    },
+    {
+      operatorName: 'gold.hourly_sales',
+      numRowsTotal: state.hourly.size,
+      numRowsUpdated: updates.hourly.length,
+      numRowsRemoved: removed.hourly,
+    },
+  ];
+}
+
+function evict<K, V extends { windowStartMs: number }>(
+  map: Map<K, V>,
+  late: (start: number) => boolean,
+): number {
+  let removed = 0;
+  for (const [key, value] of map) {
+    if (late(value.windowStartMs)) {
+      map.delete(key);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** avg_order_value of an hourly row: revenue / orders, half-up to the paisa. */
+export function hourlyAverage(row: HourlyWindow): Paisa {
+  return averagePaisa(row.revenuePaisa, row.orders);
+}

@@ -1,0 +1,56 @@
+import type { LakehouseReader, PartitionOffsets } from '../backends/types.js';
+import type { BronzeBatch } from './bronze.js';
+import type { GoldState, GoldUpdates, WatermarkDrop } from './gold.js';
+import type { BatchProgress } from './progress-types.js';
+import type { QuarantineRow, SilverOrder } from './silver.js';
+
+/**
+ * The `(query, batch_id)` marker the lakehouse commits with each batch's data (Delta's SetTransaction):
+ * a batch whose marker exists is never applied again.
+ */
+export interface BatchMarker {
+  readonly queryName: string;
+  readonly queryId: string;
+  readonly batchId: number;
+  /** The watermark the batch filtered and evicted with. */
+  readonly batchWatermarkMs: number;
+  /** The watermark for the next batch (what commits/N records). */
+  readonly nextWatermarkMs: number;
+  readonly endOffset: PartitionOffsets;
+}
+
+/** Everything one micro-batch writes; the lakehouse commits it in one transaction or not at all. */
+export interface BatchWrite {
+  readonly marker: BatchMarker;
+  readonly bronze: BronzeBatch;
+  /** New orders only (already deduplicated against history); exploded to lines by the writer. */
+  readonly silver: readonly SilverOrder[];
+  readonly quarantine: readonly QuarantineRow[];
+  readonly gold: GoldUpdates;
+  readonly windowDurationMs: number;
+  readonly drops: readonly WatermarkDrop[];
+  readonly progress: BatchProgress;
+}
+
+/** Totals recorded by earlier runs, for the engine snapshot. */
+export interface LakehouseTotals {
+  batches: number;
+  inputRows: number;
+  quarantined: number;
+  droppedByWatermark: number;
+}
+
+/** What the pipeline engine needs from a lakehouse it writes (the embedded DuckDB one implements it). */
+export interface PipelineLakehouse extends LakehouseReader {
+  /** Creates the schemas and tables if missing. */
+  open(): Promise<void>;
+  /** The last committed batch of the query, if any. */
+  lastMarker(queryName: string): Promise<BatchMarker | undefined>;
+  /** The order ids among `ids` that silver already holds. */
+  knownOrderIds(ids: readonly string[]): Promise<Set<string>>;
+  /** Gold rows whose window ends after `minWindowEndMs` (all of them for -Infinity): the state to resume from. */
+  loadGoldState(minWindowEndMs: number, windowDurationMs: number): Promise<GoldState>;
+  totals(queryName: string): Promise<LakehouseTotals>;
+  /** Writes every layer, the progress row and the marker in one transaction. */
+  commitBatch(write: BatchWrite): Promise<void>;
+}

@@ -1,0 +1,121 @@
+import type { SourceRecord } from '../backends/types.js';
+import type { Catalog } from '../domain/catalog.js';
+import { validateOrderText, type ValidLine, type ValidOrder } from '../domain/order-event.js';
+
+/** A valid order with the position of the message it came from: silver's unit before it is exploded. */
+export interface SilverOrder extends ValidOrder {
+  readonly sourcePartition: number;
+  readonly sourceOffset: number;
+}
+
+/** One `silver.order_items` row (money in paisa; the writer casts to DECIMAL). */
+export interface SilverLine {
+  orderId: string;
+  eventTimeMs: number;
+  branch: string;
+  terminalId: string;
+  payment: string;
+  lineNo: number;
+  itemId: string;
+  itemName: string;
+  category: string;
+  unitPricePaisa: number;
+  quantity: number;
+  lineAmountPaisa: number;
+  orderTotalPaisa: number;
+  sourcePartition: number;
+  sourceOffset: number;
+}
+
+/** One `silver.quarantine` row: the raw value and the contract rule it broke (`reason` starts with the rule). */
+export interface QuarantineRow {
+  readonly sourcePartition: number;
+  readonly sourceOffset: number;
+  readonly value: string;
+  readonly reason: string;
+}
+
+export interface RefinedBatch {
+  /** Valid orders, first occurrence of each order_id in (partition, offset) order. */
+  readonly orders: readonly SilverOrder[];
+  readonly quarantine: readonly QuarantineRow[];
+  /** Valid messages dropped because an earlier message of the same batch had the same order_id. */
+  readonly duplicatesInBatch: number;
+}
+
+function byPosition(a: SourceRecord, b: SourceRecord): number {
+  return a.partition - b.partition || a.offset - b.offset;
+}
+
+/**
+ * Parses and validates every message of a batch with the event contract, quarantining the bad ones with
+ * the validator's reason, and keeps the first occurrence (lowest partition, then offset) of each order_id.
+ * Pure: the same records always give the same result.
+ */
+export function refineBatch(records: readonly SourceRecord[], catalog: Catalog): RefinedBatch {
+  const sorted = isSorted(records) ? records : [...records].sort(byPosition);
+  const orders: SilverOrder[] = [];
+  const quarantine: QuarantineRow[] = [];
+  const seen = new Set<string>();
+  let duplicatesInBatch = 0;
+  for (const record of sorted) {
+    const result = validateOrderText(record.value, catalog);
+    if (!result.ok) {
+      quarantine.push({
+        sourcePartition: record.partition,
+        sourceOffset: record.offset,
+        value: record.value,
+        reason: result.reason,
+      });
+      continue;
+    }
+    if (seen.has(result.order.orderId)) {
+      duplicatesInBatch++;
+      continue;
+    }
+    seen.add(result.order.orderId);
+    orders.push({ ...result.order, sourcePartition: record.partition, sourceOffset: record.offset });
+  }
+  return { orders, quarantine, duplicatesInBatch };
+}
+
+function isSorted(records: readonly SourceRecord[]): boolean {
+  for (let i = 1; i < records.length; i++) {
+    if (byPosition(records[i - 1]!, records[i]!) > 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Insert-if-absent across all history: drops orders whose id silver already holds, however late they
+ * come. Never a watermark decision (SEMANTICS.md "Deduplication").
+ */
+export function dropKnownOrders(
+  orders: readonly SilverOrder[],
+  known: ReadonlySet<string>,
+): { orders: SilverOrder[]; duplicates: number } {
+  if (known.size === 0) return { orders: [...orders], duplicates: 0 };
+  const kept = orders.filter((o) => !known.has(o.orderId));
+  return { orders: kept, duplicates: orders.length - kept.length };
+}
+
+/** Explodes an order to its `silver.order_items` rows, one per line. */
+export function explodeOrder(order: SilverOrder): SilverLine[] {
+  return order.lines.map((line: ValidLine) => ({
+    orderId: order.orderId,
+    eventTimeMs: order.eventTimeMs,
+    branch: order.branch,
+    terminalId: order.terminalId,
+    payment: order.payment,
+    lineNo: line.lineNo,
+    itemId: line.itemId,
+    itemName: line.itemName,
+    category: line.category,
+    unitPricePaisa: line.pricePaisa,
+    quantity: line.quantity,
+    lineAmountPaisa: line.amountPaisa,
+    orderTotalPaisa: order.totalPaisa,
+    sourcePartition: order.sourcePartition,
+    sourceOffset: order.sourceOffset,
+  }));
+}

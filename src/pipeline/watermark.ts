@@ -1,0 +1,18 @@
+/**
+ * Spark's event-time watermark (WatermarkTracker): after each batch the candidate is the batch's max event
+ * time minus the delay, kept only if larger, so it never moves back. It starts at 0 and takes effect from
+ * the next batch (it is stored in offsets/N+1 and commits/N).
+ */
+export function advanceWatermark(
+  currentMs: number,
+  batchMaxEventTimeMs: number | undefined,
+  delayMs: number,
+): number {
+  if (batchMaxEventTimeMs === undefined) return currentMs;
+  return Math.max(currentMs, batchMaxEventTimeMs - delayMs);
+}
+
+/** A row of a windowed aggregation is late iff its window end is at or behind the watermark (equality is late). */
+export function isWindowLate(windowEndMs: number, watermarkMs: number): boolean {
+  return windowEndMs <= watermarkMs;
+}
