@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerSimulate } from './simulate.js';
 
 /**
  * Every command registers itself here. Subcommands inherit the program's exitOverride/output settings, so a
@@ -6,4 +7,5 @@ import type { Command } from 'commander';
  */
 export function registerCommands(program: Command): void {
   void program;
+  registerSimulate(program);
 }

@@ -25,7 +25,15 @@ export function parseStart(text: string): number | undefined {
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59)
     return undefined;
-  const local = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(s), Number(frac.padEnd(3, '0')));
+  const local = Date.UTC(
+    Number(y),
+    month - 1,
+    day,
+    Number(h),
+    Number(mi),
+    Number(s),
+    Number(frac.padEnd(3, '0')),
+  );
   if (new Date(local).getUTCDate() !== day) return undefined;
   let offsetMs = NEPAL_OFFSET_MS;
   if (zone === 'Z') offsetMs = 0;
@@ -163,7 +171,9 @@ export const simulatorConfigSchema = z
     /** Simulated start, epoch ms (ISO-8601 in files/env/flags; no zone = Nepal time). @default 2026-01-01T07:00:00+05:45 */
     start: startField().default(parseStart(DEFAULT_START)!),
     /** Span of SIMULATED time to generate (so output does not depend on pace); unbounded when unset. */
-    duration: durationMs().refine((ms) => ms > 0, 'expected a positive duration like 10m or 2h').optional(),
+    duration: durationMs()
+      .refine((ms) => ms > 0, 'expected a positive duration like 10m or 2h')
+      .optional(),
     /** Stop after this many generated messages (orders and injected faults, oversize included). */
     orders: positiveInt().optional(),
     /** The first n branches of the catalog, or a list of branch names. @default all */
@@ -191,7 +201,9 @@ export const simulatorConfigSchema = z
     window: z
       .object({
         /** @default 1h */
-        duration: durationMs().refine((ms) => ms > 0, 'expected a positive duration').default(HOUR_MS),
+        duration: durationMs()
+          .refine((ms) => ms > 0, 'expected a positive duration')
+          .default(HOUR_MS),
         /** Window start offset from the epoch (Spark's startTime). @default 15m (Nepal hours) */
         offset: durationMs().default(15 * MINUTE_MS),
       })

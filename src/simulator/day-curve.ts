@@ -23,7 +23,11 @@ export function demandCurve(profile: Profile): Float64Array {
   for (let m = 0; m < MINUTES_PER_DAY; m++) {
     const h = (m + 0.5) / 60;
     curve[m] =
-      0.18 + 0.82 * bump(h, 9, 1.1) + 0.45 * bump(h, 12.75, 0.9) + 0.95 * bump(h, 16, 1.4) - 0.1 * bump(h, 20.5, 1);
+      0.18 +
+      0.82 * bump(h, 9, 1.1) +
+      0.45 * bump(h, 12.75, 0.9) +
+      0.95 * bump(h, 16, 1.4) -
+      0.1 * bump(h, 20.5, 1);
   }
   let max = 0;
   for (const v of curve) max = Math.max(max, v);

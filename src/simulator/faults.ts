@@ -177,7 +177,10 @@ export function buildInvalidEvent(
 }
 
 /** Bytes that are not JSON: a truncated order, binary noise (never a newline byte), or a `healthcheck` ping. */
-export function buildMalformed(validJson: string, rng: Sfc32): { value: string | Uint8Array; variant: MalformedVariant } {
+export function buildMalformed(
+  validJson: string,
+  rng: Sfc32,
+): { value: string | Uint8Array; variant: MalformedVariant } {
   const variant = MALFORMED_VARIANTS[rng.below(MALFORMED_VARIANTS.length)]!;
   switch (variant) {
     case 'truncated': {

@@ -68,7 +68,8 @@ export class LedgerBuilder {
       f.count++;
       if (orderId !== '') f.order_ids.push(orderId);
     }
-    if (order !== undefined && (kind === 'order' || kind === 'late' || kind === 'very_late')) this.addOrder(order);
+    if (order !== undefined && (kind === 'order' || kind === 'late' || kind === 'very_late'))
+      this.addOrder(order);
   }
 
   /** A message refused before or by the sink (never sent). Only `oversize` counts as a fault then. */
@@ -194,7 +195,10 @@ export class LedgerBuilder {
         last_event_time: this.orders > 0 ? formatEventTime(this.lastEventMs) : null,
       },
       faults: Object.fromEntries(
-        FAULT_KINDS.map((k) => [k, { count: this.faults[k].count, order_ids: [...this.faults[k].order_ids] }]),
+        FAULT_KINDS.map((k) => [
+          k,
+          { count: this.faults[k].count, order_ids: [...this.faults[k].order_ids] },
+        ]),
       ) as Ledger['faults'],
       gold: { branch_revenue: branchRows, product_popularity: productRows, hourly_sales: hourlyRows },
     };

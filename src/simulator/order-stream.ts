@@ -2,7 +2,13 @@ import type { Branch, Catalog } from '../domain/catalog.js';
 import type { FaultKind } from '../domain/ledger.js';
 import { MINUTE_MS } from '../domain/time.js';
 import { demandCurve, isOpen, localMinute, nextOpening, type Profile } from './day-curve.js';
-import { buildInvalidEvent, buildMalformed, buildOversize, INVALID_RULES, type InvalidRule } from './faults.js';
+import {
+  buildInvalidEvent,
+  buildMalformed,
+  buildOversize,
+  INVALID_RULES,
+  type InvalidRule,
+} from './faults.js';
 import { formatUuid, MAX_QUANTITY, OrderEncoder, type OrderParts } from './order-encoder.js';
 import { AliasTable, hashName, Sfc32, streamKey } from './prng.js';
 
@@ -98,15 +104,16 @@ class StreamModel {
   readonly faultCut: Float64Array;
   constructor(readonly o: StreamOptions) {
     this.encoder = new OrderEncoder(o.catalog);
-    this.items = new AliasTable(
-      o.catalog.items.map((i) => i.weight ?? CATEGORY_WEIGHT[i.category] ?? 1),
-    );
+    this.items = new AliasTable(o.catalog.items.map((i) => i.weight ?? CATEGORY_WEIGHT[i.category] ?? 1));
     this.curve = demandCurve(o.profile);
     this.totalSize = o.catalog.branches.reduce((s, b) => s + b.size, 0);
     // Cumulative thresholds for the kinds that replace an order: late, very_late, malformed, invalid, oversize.
     const f = o.faults;
     let acc = 0;
-    this.faultCut = Float64Array.from([f.late, f.very_late, f.malformed, f.invalid, f.oversize], (r) => (acc += r));
+    this.faultCut = Float64Array.from(
+      [f.late, f.very_late, f.malformed, f.invalid, f.oversize],
+      (r) => (acc += r),
+    );
   }
 }
 
@@ -316,7 +323,9 @@ class BranchStream {
   /** Orders per simulated ms this branch aims at, at `ms`. */
   ratePerMs(ms: number): number {
     const b = this.branch;
-    return isOpen(ms, b.opensMinute, b.closesMinute) ? this.peakPerMs * this.model.curve[localMinute(ms)]! : 0;
+    return isOpen(ms, b.opensMinute, b.closesMinute)
+      ? this.peakPerMs * this.model.curve[localMinute(ms)]!
+      : 0;
   }
 }
 

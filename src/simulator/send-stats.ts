@@ -54,9 +54,16 @@ export class SendStats implements SimulatorStore {
   }
 
   /** Builds a fresh snapshot from the counters and tells the subscribers. */
-  publish(nowMs: number, simulatedNowMs: number, targetRate: number | null, orders: number, faults: Record<FaultKind, number>): void {
+  publish(
+    nowMs: number,
+    simulatedNowMs: number,
+    targetRate: number | null,
+    orders: number,
+    faults: Record<FaultKind, number>,
+  ): void {
     this.rateSamples.push({ at: nowMs, acked: this.acked });
-    while (this.rateSamples.length > 2 && this.rateSamples[1]!.at <= nowMs - RATE_WINDOW_MS) this.rateSamples.shift();
+    while (this.rateSamples.length > 2 && this.rateSamples[1]!.at <= nowMs - RATE_WINDOW_MS)
+      this.rateSamples.shift();
     this.snapshot = this.build(simulatedNowMs, targetRate, orders, faults);
     for (const listener of [...this.listeners]) listener();
   }

@@ -226,7 +226,8 @@ export class Simulation implements SimulatorStore {
     this.lastEmitMs = m.emitMs;
     const v = m.value;
     // Character count × 3 bounds the UTF-8 size, so most messages skip the exact byte count.
-    const length = typeof v === 'string' ? (v.length * 3 <= this.maxBytes ? 0 : Buffer.byteLength(v)) : v.byteLength;
+    const length =
+      typeof v === 'string' ? (v.length * 3 <= this.maxBytes ? 0 : Buffer.byteLength(v)) : v.byteLength;
     if (length > this.maxBytes) {
       b.sentIndex.push(-1);
     } else {
@@ -273,13 +274,15 @@ export class Simulation implements SimulatorStore {
       const receipt = await entry.receipt;
       this.stats.recordLatency(receipt.latencyMs);
       this.stats.throttled += receipt.throttled;
-      const refused = receipt.rejections.length > 0 ? new Set(receipt.rejections.map((r) => r.index)) : undefined;
+      const refused =
+        receipt.rejections.length > 0 ? new Set(receipt.rejections.map((r) => r.index)) : undefined;
       this.apply(b, refused);
     } catch (error) {
       this.stats.errors += b.messages.length;
       this.fail(error);
       // Messages the producer itself refused were never going to be sent; they still count as rejected.
-      for (let i = 0; i < b.size; i++) if (b.sentIndex[i] === -1) this.ledger.recordRejected(b.kinds[i]!, b.orderIds[i]!);
+      for (let i = 0; i < b.size; i++)
+        if (b.sentIndex[i] === -1) this.ledger.recordRejected(b.kinds[i]!, b.orderIds[i]!);
       this.stats.rejected = this.ledger.rejected;
     }
     this.stats.inFlight = this.inFlight.length;

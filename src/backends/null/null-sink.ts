@@ -23,7 +23,13 @@ export class NullSink implements Sink {
     const started = performance.now();
     for (const m of batch) this.bytes += typeof m.value === 'string' ? m.value.length : m.value.byteLength;
     this.messages += batch.length;
-    return { acked: batch.length, rejections: [], latencyMs: performance.now() - started, throttled: 0, retries: 0 };
+    return {
+      acked: batch.length,
+      rejections: [],
+      latencyMs: performance.now() - started,
+      throttled: 0,
+      retries: 0,
+    };
   }
 
   async flush(): Promise<void> {}

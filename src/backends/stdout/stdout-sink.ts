@@ -27,7 +27,9 @@ export class StdoutSink implements Sink {
   async open(): Promise<void> {
     this.out.on('error', (error: NodeJS.ErrnoException) => {
       this.failure = new ExternalError(
-        error.code === 'EPIPE' ? 'standard output was closed by the reader' : 'writing standard output failed',
+        error.code === 'EPIPE'
+          ? 'standard output was closed by the reader'
+          : 'writing standard output failed',
         { cause: error },
       );
     });
@@ -39,7 +41,8 @@ export class StdoutSink implements Sink {
       if (this.failure !== undefined) return reject(this.failure);
       if (batch.length === 0) return resolve(receipt(0, started));
       this.out.write(ndjsonChunk(batch), (error) => {
-        if (error) reject(this.failure ?? new ExternalError('writing standard output failed', { cause: error }));
+        if (error)
+          reject(this.failure ?? new ExternalError('writing standard output failed', { cause: error }));
         else resolve(receipt(batch.length, started));
       });
     });
