@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { positiveInt } from './fields.js';
+
+/**
+ * Azure Event Hubs settings shared by the sink (simulator) and the source (pipeline, monitor). How to sign in
+ * is decided from what is set, in this order: `connectionString` (or the EVENTHUB_CONNECTION_STRING
+ * environment variable, read by the backend so the secret never passes through flags or config echoes), else
+ * `namespace` for keyless Microsoft Entra ID sign-in with DefaultAzureCredential.
+ */
+const connectionFields = {
+  /** Event hub name; required unless the connection string carries EntityPath. Flag: --hub. */
+  hub: z.string().min(1).optional(),
+  /**
+   * Fully qualified namespace (`<ns>.servicebus.windows.net`) for keyless sign-in with
+   * DefaultAzureCredential (managed identity in containers, Azure CLI on a laptop). Flag: --namespace.
+   */
+  namespace: z.string().min(1).optional(),
+  /**
+   * `Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…[;EntityPath=…]`, or the emulator form with
+   * `UseDevelopmentEmulator=true`. Prefer the EVENTHUB_CONNECTION_STRING environment variable: it is a secret.
+   */
+  connectionString: z.string().min(1).optional(),
+  /** A different address to connect to (a proxy or a local test server); the namespace stays the audience. */
+  customEndpoint: z.string().min(1).optional(),
+  /** Per-operation timeout, ms. @default 60_000 */
+  timeoutMs: positiveInt().default(60_000),
+} as const;
+
+export const eventHubsSinkConfigSchema = z
+  .object({
+    kind: z.literal('eventhubs'),
+    ...connectionFields,
+    /**
+     * Cap ingress at N throughput units (1 MB/s or 1,000 events/s each, whichever binds first), so a run
+     * stays under the namespace's quota instead of meeting ServerBusy. Flag: --throughput-units.
+     * @default uncapped
+     */
+    throughputUnits: positiveInt().optional(),
+    /** Concurrent `send` calls the simulator keeps in flight (backpressure window). @default 4 */
+    maxInFlight: positiveInt().default(4),
+    /** Largest batch in bytes (the hub's own limit when smaller). @default the hub's limit (1 MB on Standard) */
+    maxBatchBytes: positiveInt().optional(),
+    /** Retries for one batch on throttling or a lost connection before the send fails. @default 8 */
+    retries: positiveInt().default(8),
+  })
+  .strict();
+
+export const eventHubsSourceConfigSchema = z
+  .object({
+    kind: z.literal('eventhubs'),
+    ...connectionFields,
+    /** Consumer group the pipeline reads with. Flag: --consumer-group. @default '$Default' */
+    consumerGroup: z.string().min(1).default('$Default'),
+    /** Events fetched per receive (the SDK's maxBatchSize). @default 500 */
+    receiveBatchSize: positiveInt().default(500),
+  })
+  .strict();
+
+export type EventHubsSinkConfig = z.output<typeof eventHubsSinkConfigSchema>;
+export type EventHubsSourceConfig = z.output<typeof eventHubsSourceConfigSchema>;
+/** What both sides need to connect. */
+export type EventHubsConnectionConfig = Pick<
+  EventHubsSinkConfig,
+  'hub' | 'namespace' | 'connectionString' | 'customEndpoint' | 'timeoutMs'
+>;
+
+/** The environment variable holding the namespace connection string (never a flag: it is a secret). */
+export const EVENTHUB_CONNECTION_STRING_ENV = 'EVENTHUB_CONNECTION_STRING';
