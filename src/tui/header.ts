@@ -1,0 +1,38 @@
+import { formatAgo, formatClock, formatDuration } from '../monitor/display-format.js';
+import type { MonitorSnapshot } from '../monitor/monitor-snapshot.js';
+import { fitGroups, fitLine, span, type Line, type Span } from './spans.js';
+import { verdictTone } from './theme.js';
+
+/**
+ * Two header lines: what runs (mode, source → sink, filter, pause), then the clock in Nepal time, the
+ * health verdict, data age and refresh interval.
+ */
+export function headerLines(s: MonitorSnapshot, width: number): Line[] {
+  const first: Span[][] = [
+    [span('brewline ', 'accent', { bold: true }), span(s.mode, 'accent', { bold: true })],
+  ];
+  if (s.branch !== null) first.push([span('  '), span(` branch: ${s.branch} `, 'accent', { inverse: true })]);
+  if (s.paused) first.push([span('  '), span(' PAUSED ', 'warn', { inverse: true, bold: true })]);
+  if (s.source || s.sink) first.push([span(`  ${s.source || '?'} → ${s.sink || '?'}`)]);
+  if (s.mode === 'monitor') first.push([span(`  via ${s.feed}`, undefined, { dim: true })]);
+
+  const verdict = s.stream?.verdict;
+  const clockLabel =
+    s.clockKind === 'simulated' ? 'sim clock ' : s.clockKind === 'event-time' ? 'event time ' : 'clock ';
+  const stale = s.updatedAtMs !== undefined && s.nowMs - s.updatedAtMs > 3 * s.refreshMs + 2000;
+  const second: Span[][] = [
+    [span(clockLabel, undefined, { dim: true }), span(formatClock(s.clockMs), undefined, { bold: true })],
+    [
+      span('  '),
+      span(` ${verdict ?? '…'} `, verdictTone(verdict), { inverse: verdict !== undefined, bold: true }),
+    ],
+    [
+      span('  updated ', undefined, { dim: true }),
+      span(formatAgo(s.nowMs, s.updatedAtMs), stale ? 'warn' : undefined, { bold: stale }),
+    ],
+  ];
+  if (s.error) second.push([span('  '), span(`! ${s.error}`, 'bad')]);
+  second.push([span('  refresh ', undefined, { dim: true }), span(formatDuration(s.refreshMs))]);
+  second.push([span('  ? help  q quit', undefined, { dim: true })]);
+  return [fitLine(fitGroups(first, width), width), fitLine(fitGroups(second, width), width)];
+}

@@ -1,0 +1,76 @@
+import { Box, Text } from 'ink';
+import { fitLine, span, truncate, type Line } from './spans.js';
+import type { Theme, Tone } from './theme.js';
+
+/** One line of spans as Ink text (colour only through the theme, so NO_COLOR drops every colour code). */
+export function LineText({ line, theme }: { line: Line; theme: Theme }) {
+  return (
+    <Text wrap="truncate">
+      {line.map((s, i) => (
+        <Text key={i} color={theme.tone(s.tone)} bold={s.bold} dimColor={s.dim} inverse={s.inverse}>
+          {s.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
+export interface FrameOptions {
+  readonly title: string;
+  /** Shown after the title in the top border when there is room. */
+  readonly subtitle?: string | undefined;
+  readonly width: number;
+  readonly height: number;
+  readonly focused?: boolean;
+  /** Border tone (focus wins over it). */
+  readonly tone?: Tone | undefined;
+}
+
+/**
+ * A rounded box with its title in the top border, as exact lines: `height` lines of exactly `width`
+ * characters, whatever the content (cut with "…", padded with spaces).
+ */
+export function frameLines(options: FrameOptions, content: readonly Line[]): Line[] {
+  const { width, height } = options;
+  if (width < 4 || height < 2) return [];
+  const border = options.focused ? 'focus' : options.tone;
+  const inner = width - 2;
+  const titleText = truncate(` ${options.title} `, inner - 2);
+  const subtitleRoom = inner - 2 - titleText.length - 2;
+  // A subtitle is shown whole or not at all: a cut-off detail reads worse than none.
+  const subtitle =
+    options.subtitle && options.subtitle.length + 2 <= subtitleRoom ? ` ${options.subtitle} ` : '';
+  const rule = '─'.repeat(Math.max(0, inner - 1 - titleText.length - subtitle.length));
+  const lines: Line[] = [
+    [
+      span('╭─', border),
+      span(titleText, options.focused ? 'focus' : undefined, { bold: true }),
+      span(subtitle, undefined, { dim: true }),
+      span(`${rule}╮`, border),
+    ],
+  ];
+  for (let i = 0; i < height - 2; i++) {
+    lines.push([span('│', border), ...fitLine(content[i] ?? [], inner), span('│', border)]);
+  }
+  lines.push([span(`╰${'─'.repeat(inner)}╯`, border)]);
+  return lines;
+}
+
+export function PanelFrame({
+  options,
+  content,
+  theme,
+}: {
+  options: FrameOptions;
+  content: readonly Line[];
+  theme: Theme;
+}) {
+  const lines = frameLines(options, content);
+  return (
+    <Box flexDirection="column" width={options.width} height={lines.length} flexShrink={0}>
+      {lines.map((line, i) => (
+        <LineText key={i} line={line} theme={theme} />
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,140 @@
+import { useApp, useInput, type Key } from 'ink';
+import { stepRefresh } from '../monitor/monitor-model.js';
+import type { MonitorSnapshot } from '../monitor/monitor-snapshot.js';
+import {
+  PANELS,
+  useDashboardState,
+  type DashboardAction,
+  type DashboardState,
+} from './use-dashboard-state.js';
+
+/** What the keys can ask of the monitor model (it owns pause, refresh interval and the branch filter). */
+export interface MonitorControls {
+  setPaused(paused: boolean): void;
+  setRefreshMs(ms: number): void;
+  setBranch(branch: string | null): void;
+}
+
+export type ModelCommand =
+  | { kind: 'toggle-pause' }
+  | { kind: 'refresh'; direction: 1 | -1 }
+  | { kind: 'branch'; branch: string | null }
+  | { kind: 'quit' };
+
+/** The keys the help overlay lists, in order. Every binding below appears here. */
+export const KEY_HELP: readonly { readonly keys: string; readonly does: string }[] = [
+  { keys: '?', does: 'show / hide this help' },
+  { keys: 'q  ctrl+c', does: 'quit (the demo stops its simulator and pipeline cleanly)' },
+  { keys: 'p', does: 'freeze / resume the display (data keeps flowing)' },
+  { keys: 'tab  shift+tab', does: 'focus and expand the next / previous panel' },
+  { keys: '1 2 3 4 5', does: 'focus and expand that panel; again: back to all panels' },
+  { keys: 'esc', does: 'close help or picker; back to all panels' },
+  { keys: '+  -', does: 'refresh faster / slower (250ms … 10s)' },
+  { keys: 'b', does: 'choose a branch filter for every chart' },
+  { keys: '↑ ↓  j k  pgup pgdn', does: 'move in the branch picker; enter applies, esc cancels' },
+];
+
+export type KeyPress = Pick<
+  Key,
+  | 'tab'
+  | 'shift'
+  | 'escape'
+  | 'return'
+  | 'upArrow'
+  | 'downArrow'
+  | 'pageUp'
+  | 'pageDown'
+  | 'home'
+  | 'end'
+  | 'ctrl'
+>;
+
+export interface KeyContext {
+  /** The picker's choices after "All branches". */
+  readonly branchNames: readonly string[];
+  readonly branch: string | null;
+  /** Rows the picker shows at once (page size for pgup/pgdn). */
+  readonly pickerPage: number;
+}
+
+/** Maps one key press to a UI action and/or a model command. Pure, so every binding is unit-tested. */
+export function interpretKey(
+  input: string,
+  key: KeyPress,
+  state: DashboardState,
+  ctx: KeyContext,
+): { action?: DashboardAction; command?: ModelCommand } {
+  if (input === 'q' || (key.ctrl && input === 'c')) return { command: { kind: 'quit' } };
+  if (key.escape) return { action: { type: 'back' } };
+
+  if (state.picker.open) {
+    const count = ctx.branchNames.length + 1;
+    if (key.return) {
+      const branch = state.picker.cursor === 0 ? null : (ctx.branchNames[state.picker.cursor - 1] ?? null);
+      return { action: { type: 'close-picker' }, command: { kind: 'branch', branch } };
+    }
+    if (input === 'b') return { action: { type: 'close-picker' } };
+    if (key.upArrow || input === 'k') return { action: { type: 'picker-move', delta: -1, count } };
+    if (key.downArrow || input === 'j') return { action: { type: 'picker-move', delta: 1, count } };
+    if (key.pageUp) return { action: { type: 'picker-move', delta: -ctx.pickerPage, count } };
+    if (key.pageDown) return { action: { type: 'picker-move', delta: ctx.pickerPage, count } };
+    if (key.home) return { action: { type: 'picker-jump', cursor: 0 } };
+    if (key.end) return { action: { type: 'picker-jump', cursor: count - 1 } };
+    if (input === '?') return { action: { type: 'toggle-help' } };
+    return {};
+  }
+
+  if (input === '?') return { action: { type: 'toggle-help' } };
+  if (input === 'p') return { command: { kind: 'toggle-pause' } };
+  if (input === '+' || input === '=') return { command: { kind: 'refresh', direction: -1 } };
+  if (input === '-' || input === '_') return { command: { kind: 'refresh', direction: 1 } };
+  if (key.tab) return { action: { type: 'cycle-focus', direction: key.shift ? -1 : 1 } };
+  if (/^[1-5]$/.test(input)) return { action: { type: 'focus', panel: PANELS[Number(input) - 1]! } };
+  if (input === 'b') {
+    const at = ctx.branch === null ? 0 : ctx.branchNames.indexOf(ctx.branch) + 1;
+    return { action: { type: 'open-picker', cursor: Math.max(0, at) } };
+  }
+  return {};
+}
+
+/** Applies a command to the model. `+` means faster: a shorter interval. */
+export function runCommand(
+  command: ModelCommand,
+  snapshot: MonitorSnapshot,
+  controls: MonitorControls,
+  quit: () => void,
+): void {
+  switch (command.kind) {
+    case 'toggle-pause':
+      controls.setPaused(!snapshot.paused);
+      return;
+    case 'refresh':
+      controls.setRefreshMs(stepRefresh(snapshot.refreshMs, command.direction));
+      return;
+    case 'branch':
+      controls.setBranch(command.branch);
+      return;
+    case 'quit':
+      quit();
+  }
+}
+
+/** Key bindings of the dashboard: reads keys with Ink's useInput, updates UI state and the model. */
+export function useDashboard(
+  snapshot: MonitorSnapshot,
+  controls: MonitorControls,
+  pickerPage: number,
+): DashboardState {
+  const [state, dispatch] = useDashboardState();
+  const { exit } = useApp();
+  useInput((input, key) => {
+    const { action, command } = interpretKey(input, key, state, {
+      branchNames: snapshot.gold?.branchNames ?? [],
+      branch: snapshot.branch,
+      pickerPage,
+    });
+    if (action) dispatch(action);
+    if (command) runCommand(command, snapshot, controls, () => exit());
+  });
+  return state;
+}
