@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { registerSimulate } from './simulate.js';
+import { registerPipeline } from './pipeline.js';
+import { registerVerify } from './verify.js';
+import { registerQuery } from './query.js';
 
 /**
  * Every command registers itself here. Subcommands inherit the program's exitOverride/output settings, so a
@@ -8,4 +11,7 @@ import { registerSimulate } from './simulate.js';
 export function registerCommands(program: Command): void {
   void program;
   registerSimulate(program);
+  registerPipeline(program);
+  registerVerify(program);
+  registerQuery(program);
 }

@@ -144,7 +144,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
   async knownOrderIds(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const connection = this.conn();
-    const appender = await connection.createAppender('stage_ids', 'temp');
+    const appender = await connection.createAppender('stage_ids', 'main', 'temp');
     for (const id of ids) {
       appender.appendVarchar(id);
       appender.endRow();
@@ -325,7 +325,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       a.appendTimestamp(timestampFromMs(startMs + duration));
     };
     if (branch.length > 0) {
-      const a = await connection.createAppender('stage_branch', 'temp');
+      const a = await connection.createAppender('stage_branch', 'main', 'temp');
       for (const row of branch) {
         windowOf(a, row.windowStartMs);
         a.appendVarchar(row.branch);
@@ -339,7 +339,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       await connection.run('DELETE FROM stage_branch');
     }
     if (product.length > 0) {
-      const a = await connection.createAppender('stage_product', 'temp');
+      const a = await connection.createAppender('stage_product', 'main', 'temp');
       for (const row of product) {
         windowOf(a, row.windowStartMs);
         a.appendVarchar(row.itemId);
@@ -355,7 +355,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       await connection.run('DELETE FROM stage_product');
     }
     if (hourly.length > 0) {
-      const a = await connection.createAppender('stage_hourly', 'temp');
+      const a = await connection.createAppender('stage_hourly', 'main', 'temp');
       for (const row of hourly) {
         windowOf(a, row.windowStartMs);
         a.appendVarchar(paisaToDecimalString(row.revenuePaisa));
