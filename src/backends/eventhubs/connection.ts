@@ -23,8 +23,9 @@ export interface EventHubsTarget {
   readonly description: string;
 }
 
+// Worded so that `redact` (which masks whatever follows "SharedAccessKey=") leaves it readable.
 const CONNECTION_STRING_FORM =
-  'Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=<policy>;SharedAccessKey=<key>[;EntityPath=<hub>]';
+  'Endpoint=sb://<namespace>.servicebus.windows.net/ plus SharedAccessKeyName and SharedAccessKey (and optionally EntityPath=<hub>), separated by semicolons';
 
 export interface ResolveOptions {
   /** @default process.env */
@@ -102,10 +103,13 @@ export function parseEventHubsConnectionString(text: string, origin: string): Pa
       hint: `expected ${CONNECTION_STRING_FORM} (copy it from the portal: Event Hubs namespace → Shared access policies)`,
     });
   const fields = new Map<string, string>();
-  for (const part of text.trim().split(';')) {
+  const parts = text.trim().split(';');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
-    if (eq <= 0) throw malformed(`"${part.split('=')[0]!.slice(0, 30)}" is not a key=value pair`);
+    // Never quote the part: it may be (a piece of) the key.
+    if (eq <= 0) throw malformed(`part ${i + 1} (of ${parts.length}, split at ";") is not a key=value pair`);
     fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
   }
   const endpoint = fields.get('Endpoint');
@@ -119,8 +123,8 @@ export function parseEventHubsConnectionString(text: string, origin: string): Pa
     throw malformed('it has both SharedAccessSignature and SharedAccessKey; keep one');
   }
   if (signature === undefined) {
-    if (!keyName) throw malformed('it has no SharedAccessKeyName=<policy> part');
-    if (!key) throw malformed('it has no SharedAccessKey=<key> part');
+    if (!keyName) throw malformed('it has no SharedAccessKeyName part (the policy name)');
+    if (!key) throw malformed('it has no SharedAccessKey part (the key)');
   }
   const emulatorFlag = fields.get('UseDevelopmentEmulator');
   if (emulatorFlag !== undefined && !/^(true|false)$/i.test(emulatorFlag)) {
