@@ -15,5 +15,9 @@ export async function createSource(config: SourceConfig): Promise<Source> {
       const { FileSource } = await import('./file/file-source.js');
       return new FileSource({ path: config.path });
     }
+    case 'eventhubs': {
+      const { EventHubsSource } = await import('./eventhubs/index.js');
+      return new EventHubsSource(config);
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bool, positiveInt } from './fields.js';
+import { eventHubsSinkConfigSchema } from './eventhubs-config.js';
 import type { EnvBinding } from './load.js';
 
 /**
@@ -35,8 +36,9 @@ export const sinkConfigSchema = z.preprocess(
           partitions: positiveInt().default(4),
         })
         .strict(),
+      eventHubsSinkConfigSchema,
     ],
-    { error: 'expected a sink kind: stdout, file, bus or null' },
+    { error: 'expected a sink kind: stdout, file, bus, eventhubs or null' },
   ),
 );
 

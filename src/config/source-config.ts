@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { positiveInt } from './fields.js';
+import { eventHubsSourceConfigSchema } from './eventhubs-config.js';
 import type { EnvBinding } from './load.js';
 
 /** Where the pipeline reads orders from. One variant per backend kind; Kafka/Event Hubs add theirs. */
@@ -20,6 +21,7 @@ export const sourceConfigSchema = z.discriminatedUnion('kind', [
       path: z.string({ error: 'the file source needs a path: --source file:PATH' }).min(1),
     })
     .strict(),
+  eventHubsSourceConfigSchema,
 ]);
 
 export type SourceConfig = z.output<typeof sourceConfigSchema>;
