@@ -56,7 +56,9 @@ export interface Harness {
   /** Appends messages to one partition of the bus (the next batch boundaries are set by maxRecords). */
   send(values: readonly string[], partition?: number): void;
   /** Runs available-now to the end; returns the progress of each batch. */
-  runAvailableNow(options?: RunOptions): Promise<{ progress: BatchProgress[]; events: EngineEvent[]; query: StreamingQuery }>;
+  runAvailableNow(
+    options?: RunOptions,
+  ): Promise<{ progress: BatchProgress[]; events: EngineEvent[]; query: StreamingQuery }>;
   /** Opens the lakehouse (closed after each run) and returns query rows. */
   rows(sql: string): Promise<(readonly unknown[])[]>;
   cleanup(): void;
@@ -86,7 +88,8 @@ export function harness(partitions = 1): Harness {
       bus.notify();
     },
     async runAvailableNow(options = {}) {
-      const lakehouse = options.lakehouse?.(lakehousePath) ?? new DuckDBLakehouse({ path: lakehousePath, threads: 1 });
+      const lakehouse =
+        options.lakehouse?.(lakehousePath) ?? new DuckDBLakehouse({ path: lakehousePath, threads: 1 });
       const query = new StreamingQuery({
         source: new BusSource({ name: busName }),
         lakehouse,
