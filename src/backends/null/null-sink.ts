@@ -1,8 +1,8 @@
 import type { OutgoingMessage, SendReceipt, Sink, SinkCapabilities } from '../types.js';
 
 /**
- * Acknowledges everything at once and keeps only counts: the benchmark's sink, measuring what generating
- * and serialising cost without any I/O.
+ * Acknowledges everything at once and keeps only counts (messages and UTF-8 bytes): the benchmark's sink,
+ * measuring what generating and serialising cost without any I/O.
  */
 export class NullSink implements Sink {
   readonly kind = 'null';
@@ -21,7 +21,9 @@ export class NullSink implements Sink {
 
   async send(batch: readonly OutgoingMessage[]): Promise<SendReceipt> {
     const started = performance.now();
-    for (const m of batch) this.bytes += typeof m.value === 'string' ? m.value.length : m.value.byteLength;
+    // Counting UTF-8 bytes flattens each string, as any real sink's encoding would: nothing is left lazy.
+    for (const m of batch)
+      this.bytes += typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.byteLength;
     this.messages += batch.length;
     return {
       acked: batch.length,
