@@ -4,6 +4,7 @@ import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
 import { createSource } from '../backends/sources.js';
 import type { FlagValue } from '../config/load.js';
 import { sourceFromFlag } from '../config/source-config.js';
+import { EVENTHUBS_FLAG_HELP, EVENTHUBS_SOURCE_FLAGS } from '../config/eventhubs-config.js';
 import { formatEventTime } from '../domain/time.js';
 import { ConfigError } from '../errors.js';
 import { StreamingQuery } from '../pipeline/engine.js';
@@ -52,9 +53,12 @@ export function registerPipeline(program: Command): Command {
     .command('run')
     .description('run the streaming query: micro-batches from a source into the lakehouse, with a checkpoint')
     .option(
-      '--source <bus|file:PATH>',
-      'where orders come from: bus[:NAME] or file:PATH (env BREWLINE_SOURCE)',
+      '--source <bus|file:PATH|eventhubs>',
+      'where orders come from: bus[:NAME], file:PATH or eventhubs (env BREWLINE_SOURCE)',
     )
+    .option('--hub <name>', EVENTHUBS_FLAG_HELP.hub)
+    .option('--namespace <host>', EVENTHUBS_FLAG_HELP.namespace)
+    .option('--consumer-group <name>', EVENTHUBS_FLAG_HELP.consumerGroup)
     .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
     .option(
       '--checkpoint <dir>',
@@ -80,6 +84,8 @@ export function registerPipeline(program: Command): Command {
         const flags: FlagValue[] = flagValues(command, FLAGS);
         if (opts.source !== undefined)
           flags.push({ path: 'source', flag: '--source', value: sourceFromFlag(opts.source) });
+        // After --source, which sets the whole source subtree.
+        flags.push(...flagValues(command, EVENTHUBS_SOURCE_FLAGS));
         const config = resolveConfig(command, flags);
         const p = config.pipeline;
         const source = await createSource(config.source);

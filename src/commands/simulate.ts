@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createSink } from '../backends/sinks.js';
+import { EVENTHUBS_FLAG_HELP, EVENTHUBS_SINK_FLAGS } from '../config/eventhubs-config.js';
 import { FAULT_KINDS } from '../domain/ledger.js';
 import { formatNpr } from '../domain/money.js';
 import { formatEventTime, formatNepalTime } from '../domain/time.js';
@@ -33,6 +34,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   batchSize: 'simulator.batchSize',
   json: 'simulator.json',
   catalog: 'catalog',
+  ...EVENTHUBS_SINK_FLAGS,
 };
 
 /** Progress on a terminal: a line rewritten in place; otherwise a plain line now and then for logs. */
@@ -90,7 +92,7 @@ function humanSummary(result: SimulationResult, ledgerPath: string | undefined):
   const secs = result.elapsedMs / 1000;
   return [
     `brewline simulate: ${result.status}${result.status === 'stopped' ? ' (interrupted)' : ''} → ${s.sink}`,
-    `  sent ${count(l.messages.sent)} messages (${count(l.totals.orders)} orders, NPR ${formatNpr(paisaOf(l.totals.revenue))}), rejected ${count(l.messages.rejected)}, errors ${count(s.errors)}`,
+    `  sent ${count(l.messages.sent)} messages (${count(l.totals.orders)} orders, NPR ${formatNpr(paisaOf(l.totals.revenue))}), rejected ${count(l.messages.rejected)}, errors ${count(s.errors)}, throttled ${count(s.throttled)}`,
     `  faults: ${faults || 'none'}`,
     `  event time ${l.totals.first_event_time ?? '-'} … ${l.totals.last_event_time ?? '-'}`,
     `  ${secs.toFixed(2)}s real, ${secs > 0 ? count(l.messages.sent / secs) : '-'} msg/s, ack p50 ${s.ackLatencyMs.p50.toFixed(2)}ms p99 ${s.ackLatencyMs.p99.toFixed(2)}ms`,
@@ -111,7 +113,10 @@ export function registerSimulate(program: Command): Command {
     .description(
       'generate deterministic POS orders (NDJSON events, schema_version 1) into a sink, with a ground-truth ledger',
     )
-    .option('--sink <kind>', 'where orders go: stdout, file, bus or null (env BREWLINE_SINK)')
+    .option('--sink <kind>', 'where orders go: stdout, file, bus, eventhubs or null (env BREWLINE_SINK)')
+    .option('--hub <name>', EVENTHUBS_FLAG_HELP.hub)
+    .option('--namespace <host>', EVENTHUBS_FLAG_HELP.namespace)
+    .option('--throughput-units <n>', EVENTHUBS_FLAG_HELP.throughputUnits)
     .option('--out <path>', 'NDJSON file for --sink file (env BREWLINE_OUT)')
     .option('--orders <n>', 'stop after n generated messages, faults included (env BREWLINE_ORDERS)')
     .option('--duration <span>', 'stop after this much SIMULATED time, e.g. 2h (env BREWLINE_DURATION)')

@@ -66,3 +66,26 @@ export type EventHubsConnectionConfig = Pick<
 
 /** The environment variable holding the namespace connection string (never a flag: it is a secret). */
 export const EVENTHUB_CONNECTION_STRING_ENV = 'EVENTHUB_CONNECTION_STRING';
+
+/** `brewline simulate` flags for the Event Hubs sink (flag attribute → config path). */
+export const EVENTHUBS_SINK_FLAGS: Readonly<Record<string, string>> = {
+  hub: 'sink.hub',
+  namespace: 'sink.namespace',
+  throughputUnits: 'sink.throughputUnits',
+};
+
+/** `brewline pipeline run` / `monitor` flags for the Event Hubs source. */
+export const EVENTHUBS_SOURCE_FLAGS: Readonly<Record<string, string>> = {
+  hub: 'source.hub',
+  namespace: 'source.namespace',
+  consumerGroup: 'source.consumerGroup',
+};
+
+/** Help texts shared by the commands that take these flags. */
+export const EVENTHUBS_FLAG_HELP = {
+  hub: 'Event Hubs: event hub name, when the connection string has no EntityPath',
+  namespace:
+    'Event Hubs: <ns>.servicebus.windows.net for keyless Microsoft Entra ID sign-in (else EVENTHUB_CONNECTION_STRING)',
+  throughputUnits: 'Event Hubs: cap ingress at n throughput units (1 MB/s or 1,000 events/s each)',
+  consumerGroup: 'Event Hubs: consumer group to read with (default $Default)',
+} as const;

@@ -123,7 +123,9 @@ export class EventHubsSink implements Sink {
       throw error;
     }
     this.client = client;
-    this.caps = { ...this.caps, maxMessageBytes: this.batchLimit - EVENT_OVERHEAD_BYTES };
+    // Only ever lower: a caller (the simulator) may have sized its oversize faults from the value before open.
+    const known = this.caps.maxMessageBytes ?? Number.POSITIVE_INFINITY;
+    this.caps = { ...this.caps, maxMessageBytes: Math.min(known, this.batchLimit - EVENT_OVERHEAD_BYTES) };
   }
 
   async send(messages: readonly OutgoingMessage[]): Promise<SendReceipt> {
