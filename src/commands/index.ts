@@ -3,6 +3,8 @@ import { registerSimulate } from './simulate.js';
 import { registerPipeline } from './pipeline.js';
 import { registerVerify } from './verify.js';
 import { registerQuery } from './query.js';
+import { registerDemo } from './demo.js';
+import { registerMonitor } from './monitor.js';
 
 /**
  * Every command registers itself here. Subcommands inherit the program's exitOverride/output settings, so a
@@ -14,4 +16,6 @@ export function registerCommands(program: Command): void {
   registerPipeline(program);
   registerVerify(program);
   registerQuery(program);
+  registerDemo(program);
+  registerMonitor(program);
 }

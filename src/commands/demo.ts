@@ -1,0 +1,316 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { BusSink, BusSource, dropBus, getBus } from '../backends/bus/index.js';
+import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
+import type { FlagValue } from '../config/load.js';
+import { parseFaultSpec } from '../config/simulator-config.js';
+import { systemClock } from '../domain/clock.js';
+import { parseDuration } from '../domain/time.js';
+import { ConfigError } from '../errors.js';
+import { HeadlessReporter, type HeadlessFormat } from '../monitor/headless-reporter.js';
+import { LocalFeed } from '../monitor/local-feed.js';
+import { MonitorModel } from '../monitor/monitor-model.js';
+import { StreamingQuery } from '../pipeline/engine.js';
+import { Simulation, simulationSettings } from '../simulator/index.js';
+import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
+
+/** Flag → config path; everything else about the simulator and the pipeline comes from config/env as usual. */
+const FLAGS: Readonly<Record<string, string>> = {
+  rate: 'simulator.rate',
+  speed: 'simulator.speed',
+  ordersPerHour: 'simulator.ordersPerHour',
+  profile: 'simulator.profile',
+  start: 'simulator.start',
+  seed: 'simulator.seed',
+  branches: 'simulator.branches',
+  faults: 'simulator.faults',
+  outputMode: 'pipeline.outputMode',
+  trigger: 'pipeline.trigger',
+  maxRecordsPerBatch: 'pipeline.maxRecordsPerBatch',
+  watermarkDelay: 'pipeline.watermarkDelayMs',
+  refresh: 'monitor.refresh',
+  reportInterval: 'monitor.reportInterval',
+  catalog: 'catalog',
+};
+
+/**
+ * Demo defaults, chosen so the hourly chart fills in about a minute: 24 simulated hours per real minute
+ * (speed 1440) at 2,500 orders per simulated peak hour chain-wide (~38 per branch), i.e. about 1,000
+ * orders per real second at the day's peaks, and a light mix of every fault so every counter moves.
+ */
+export const DEMO_SPEED = 1440;
+export const DEMO_ORDERS_PER_HOUR = 2500;
+export const DEMO_FAULTS =
+  'late=0.01,very_late=0.002,duplicate=0.005,malformed=0.001,invalid=0.002,oversize=0.0005';
+export const DEMO_LAKEHOUSE = '.brewline/demo.duckdb';
+/** The in-process bus keeps this many messages per partition: bounded memory on long demos. */
+const DEMO_RETAIN_PER_PARTITION = 200_000;
+/** After the load generator stops, how long the engine may take to process what is left. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+const BUS_NAME = 'brewline-demo';
+
+/** Marks a lakehouse file as the demo's own, so a later demo may replace it and nothing else is ever deleted. */
+const markerOf = (lakehouse: string): string => `${lakehouse}.demo`;
+
+/** Starts from an empty lakehouse and checkpoint (the in-process bus starts empty too), refusing to delete data that is not the demo's. */
+function prepareLakehouse(lakehouse: string, checkpoint: string): void {
+  const marker = markerOf(lakehouse);
+  if (existsSync(lakehouse) && !existsSync(marker)) {
+    throw new ConfigError(
+      `${lakehouse} exists and was not made by \`brewline demo\`; the demo will not replace it`,
+      {
+        hint: `pass another --lakehouse (default ${DEMO_LAKEHOUSE}), or delete that file yourself`,
+      },
+    );
+  }
+  for (const path of [lakehouse, `${lakehouse}.wal`, checkpoint])
+    rmSync(path, { recursive: true, force: true });
+}
+
+export function registerDemo(program: Command): Command {
+  return program
+    .command('demo')
+    .description(
+      'the whole chain in one process: load generator → in-process bus → embedded pipeline → DuckDB → live dashboard',
+    )
+    .option('--duration <time>', 'stop after this much REAL time, e.g. 30s (default: until q or Ctrl+C)')
+    .option('--rate <r>', 'orders per real second at the daily peak (instead of --speed)')
+    .option('--speed <x|max>', `simulated seconds per real second (default ${DEMO_SPEED}: a day per minute)`)
+    .option(
+      '--orders-per-hour <n>',
+      `chain-wide orders per simulated peak hour (default ${DEMO_ORDERS_PER_HOUR})`,
+    )
+    .option('--profile <name>', 'time-of-day demand: daily or flat')
+    .option('--start <time>', 'simulated start, ISO-8601; no zone = Nepal time')
+    .option('--seed <n>', 'seed of every random stream (default 1)')
+    .option('--branches <n|names>', 'the first n branches, or a comma-separated list (default all 65)')
+    .option('--faults <spec>', `fault rates, or none (default ${DEMO_FAULTS})`)
+    .option('--output-mode <mode>', 'gold output mode: complete (default) or update')
+    .option('--trigger <interval>', 'micro-batch trigger interval (default 1s)')
+    .option('--max-records-per-batch <n>', 'upper bound of records per micro-batch')
+    .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
+    .option('--partitions <n>', 'partitions of the in-process bus (default 4)')
+    .option('--lakehouse <path>', `DuckDB file to build; query it afterwards (default ${DEMO_LAKEHOUSE})`)
+    .option('--refresh <interval>', 'dashboard refresh interval (default 1s; + and - change it live)')
+    .option('--report-interval <interval>', 'headless: one line this often (default 5s)')
+    .option('--plain', 'no dashboard: periodic readable lines (the default when stdout is not a terminal)')
+    .option('--json', 'no dashboard: periodic JSON lines')
+    .option('--catalog <file>', 'catalog file replacing the default menu and branches')
+    .addHelpText(
+      'after',
+      '\nKeys: ? help · q quit · p freeze · tab/1-5 focus a panel · +/- refresh · b branch filter.\n' +
+        'The lakehouse stays behind: brewline query "SELECT * FROM gold.hourly_sales" --lakehouse .brewline/demo.duckdb',
+    )
+    .action(
+      action(async (_opts: unknown, command: Command) => {
+        const opts = command.opts<{
+          duration?: string;
+          plain?: boolean;
+          json?: boolean;
+          partitions?: string;
+          lakehouse?: string;
+          speed?: string;
+          rate?: string;
+          faults?: string;
+          ordersPerHour?: string;
+        }>();
+        if (opts.plain && opts.json) {
+          throw new ConfigError('--plain and --json cannot be combined', {
+            hint: 'pick one headless format',
+          });
+        }
+        let wallMs: number | undefined;
+        if (opts.duration !== undefined) {
+          wallMs = parseDuration(opts.duration.trim());
+          if (wallMs === undefined || wallMs <= 0) {
+            throw new ConfigError(
+              `--duration: expected a real-time span like 30s or 2m, got ${JSON.stringify(opts.duration)}`,
+              {
+                hint: 'e.g. --duration 30s',
+              },
+            );
+          }
+        }
+        const partitions = opts.partitions === undefined ? 4 : Number(opts.partitions);
+        if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64) {
+          throw new ConfigError(
+            `--partitions: expected a whole number from 1 to 64, got ${JSON.stringify(opts.partitions)}`,
+            {
+              hint: 'e.g. --partitions 4',
+            },
+          );
+        }
+
+        const flags: FlagValue[] = flagValues(command, FLAGS);
+        // Demo defaults apply unless a flag or an environment variable sets the value (they do override the
+        // simulator section of a config file, which is written for `simulate`).
+        const defaults: FlagValue[] = [];
+        if (
+          opts.speed === undefined &&
+          opts.rate === undefined &&
+          process.env['BREWLINE_SPEED'] === undefined &&
+          process.env['BREWLINE_RATE'] === undefined
+        )
+          defaults.push({ path: 'simulator.speed', flag: 'the demo default', value: DEMO_SPEED });
+        if (opts.ordersPerHour === undefined && process.env['BREWLINE_ORDERS_PER_HOUR'] === undefined)
+          defaults.push({
+            path: 'simulator.ordersPerHour',
+            flag: 'the demo default',
+            value: DEMO_ORDERS_PER_HOUR,
+          });
+        if (opts.faults === undefined && process.env['BREWLINE_FAULTS'] === undefined)
+          defaults.push({
+            path: 'simulator.faults',
+            flag: 'the demo default',
+            value: parseFaultSpec(DEMO_FAULTS),
+          });
+        const config = resolveConfig(command, [...defaults, ...flags]);
+        const catalog = catalogFor(config);
+        const settings = simulationSettings(config.simulator, catalog, config.catalog ?? 'default');
+        const p = config.pipeline;
+        const lakehousePath = resolve(opts.lakehouse ?? DEMO_LAKEHOUSE);
+        const checkpoint = resolve(dirname(lakehousePath), 'demo-checkpoint');
+        prepareLakehouse(lakehousePath, checkpoint);
+
+        const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
+        const format: HeadlessFormat | 'tui' = opts.json ? 'json' : opts.plain || !tty ? 'plain' : 'tui';
+
+        dropBus(BUS_NAME);
+        getBus(BUS_NAME, { partitions, retainPerPartition: DEMO_RETAIN_PER_PARTITION });
+        const sink = new BusSink({ name: BUS_NAME });
+        const source = new BusSource({ name: BUS_NAME });
+        const lakehouse = new DuckDBLakehouse({ path: lakehousePath });
+        await lakehouse.open();
+        writeFileSync(
+          markerOf(lakehousePath),
+          'made by `brewline demo`; the next demo replaces this lakehouse\n',
+        );
+        const reader = await lakehouse.reader();
+
+        const simulation = new Simulation({
+          stream: settings.stream,
+          sink,
+          speed: settings.speed,
+          batchSize: settings.batchSize,
+          lingerMs: settings.lingerMs,
+          ledgerConfig: settings.ledgerConfig,
+        });
+        const query = new StreamingQuery({
+          source,
+          lakehouse,
+          checkpointDir: checkpoint,
+          catalog,
+          trigger: { kind: 'interval', intervalMs: p.trigger },
+          queryName: p.queryName,
+          maxRecordsPerBatch: p.maxRecordsPerBatch,
+          outputMode: p.outputMode,
+          window: {
+            durationMs: p.windowDurationMs,
+            slideMs: p.windowDurationMs,
+            startOffsetMs: p.windowOffsetMs,
+          },
+          watermarkDelayMs: p.watermarkDelayMs,
+        });
+        const model = new MonitorModel({
+          feed: new LocalFeed({
+            engine: query,
+            simulator: simulation,
+            probe: source,
+            lakehouse: reader,
+            source: source.description,
+            sink: relativeOrAbsolute(lakehousePath),
+            clock: systemClock,
+          }),
+          mode: 'demo',
+          clock: systemClock,
+          refreshMs: config.monitor.refresh,
+          verdictWindow: config.monitor.verdictWindow,
+          stopAfterMs: config.monitor.stopAfter,
+        });
+
+        const stopSimulation = new AbortController();
+        const engineRun = query.run();
+        const simulationRun = simulation.run(stopSimulation.signal);
+        model.start();
+
+        // What ends the demo: the user (q, Ctrl+C, SIGTERM), --duration, or the engine failing.
+        let finish!: () => void;
+        const finished = new Promise<void>((r) => (finish = r));
+        const onSignal = (): void => finish();
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        const timer = wallMs === undefined ? undefined : setTimeout(finish, wallMs);
+        engineRun.catch(() => finish());
+        if (format === 'tui') {
+          // Ink and React load only for a terminal dashboard (yoga's WebAssembly start-up is not free).
+          const { runDashboard } = await import('../tui/run-dashboard.js');
+          const { themeFromEnv } = await import('../tui/theme.js');
+          const dashboard = runDashboard(model, themeFromEnv());
+          void dashboard.done.then(finish);
+          await finished;
+          dashboard.close();
+          await dashboard.done;
+        } else {
+          const reporter = new HeadlessReporter({
+            store: model,
+            format,
+            intervalMs: config.monitor.reportInterval,
+            write: (line) => process.stdout.write(`${line}\n`),
+            lakehouse: relativeOrAbsolute(lakehousePath),
+          });
+          reporter.start();
+          await finished;
+          await shutdown();
+          await model.refresh();
+          reporter.finish();
+          return (await closeAll()) ? 0 : 1;
+        }
+        await shutdown();
+        const ok = await closeAll();
+        process.stderr.write(
+          `brewline demo: lakehouse ${relativeOrAbsolute(lakehousePath)} — try: brewline query "SELECT * FROM gold.hourly_sales ORDER BY window_start" --lakehouse ${relativeOrAbsolute(lakehousePath)}\n`,
+        );
+        return ok ? 0 : 1;
+
+        /** Stops the load generator, lets the engine process what was sent (bounded), then stops it. */
+        async function shutdown(): Promise<void> {
+          if (timer) clearTimeout(timer);
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          stopSimulation.abort();
+          await simulationRun;
+          const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+          while (Date.now() < deadline && query.getSnapshot().status !== 'failed') {
+            const positions = await source.positions();
+            const committed = query.getSnapshot().committedOffsets;
+            if (positions.every((pos) => (committed[String(pos.partition)] ?? 0) >= pos.latest)) break;
+            await systemClock.sleep(100);
+          }
+          query.stop();
+          await engineRun.catch(() => undefined);
+        }
+
+        /** Closes everything; false when the engine failed (its error is printed). */
+        async function closeAll(): Promise<boolean> {
+          await model.stop();
+          // Closes the reader too: the lakehouse owns every connection it handed out.
+          await lakehouse.close();
+          dropBus(BUS_NAME);
+          const engine = query.getSnapshot();
+          if (engine.status === 'failed') {
+            process.stderr.write(`brewline demo: the pipeline failed: ${engine.error ?? 'unknown error'}\n`);
+            return false;
+          }
+          return true;
+        }
+      }),
+    );
+}
+
+/** A path as the user would type it from here. */
+function relativeOrAbsolute(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
