@@ -49,6 +49,8 @@ const startField = () =>
   z.preprocess(
     (v) => {
       if (v instanceof Date) return v.getTime();
+      // `now` trades reproducibility for live timestamps; the ledger records the resolved start, so the run can be replayed.
+      if (typeof v === 'string' && v.trim().toLowerCase() === 'now') return Date.now();
       if (typeof v === 'string') return parseStart(v) ?? v;
       return v;
     },
@@ -168,7 +170,7 @@ export const simulatorConfigSchema = z
     speed: speedField().optional(),
     /** Sugar for the speed that sends this many orders per real second at the day's peak. */
     rate: positiveNumber('a positive number of orders per real second').optional(),
-    /** Simulated start, epoch ms (ISO-8601 in files/env/flags; no zone = Nepal time). @default 2026-01-01T07:00:00+05:45 */
+    /** Simulated start, epoch ms (ISO-8601 in files/env/flags; no zone = Nepal time; `now` = the real time). @default 2026-01-01T07:00:00+05:45 */
     start: startField().default(parseStart(DEFAULT_START)!),
     /** Span of SIMULATED time to generate (so output does not depend on pace); unbounded when unset. */
     duration: durationMs()
