@@ -2,7 +2,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
-import { paisaToDecimalString } from '../../domain/money.js';
 import { DataIntegrityError, ExternalError } from '../../errors.js';
 import { emptyGoldState, hourlyAverage, productKey, branchKey, type GoldState } from '../../pipeline/gold.js';
 import type {
@@ -12,7 +11,7 @@ import type {
   PipelineLakehouse,
 } from '../../pipeline/lakehouse-types.js';
 import type { LakehouseReader, PartitionOffsets, QueryResult } from '../types.js';
-import { safeNumber, timestampFromMs, toJsonSafe } from './json-values.js';
+import { decimalText, safeNumber, timestampFromMs, toJsonSafe } from './json-values.js';
 import { LAKEHOUSE_DDL, STAGING_DDL } from './schema.js';
 
 export interface DuckDBLakehouseOptions {
@@ -257,14 +256,21 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     const ingestion = timestampFromMs(ingestionMs);
     const batch = BigInt(batchId);
     const appender = await connection.createAppender('orders_raw', 'bronze');
+    // Broker/read times repeat across a batch: reuse the TIMESTAMP value instead of rebuilding it per row.
+    let lastMs = Number.NaN;
+    let lastTimestamp = ingestion;
     for (const r of records) {
+      if (r.timestampMs !== lastMs) {
+        lastMs = r.timestampMs;
+        lastTimestamp = timestampFromMs(lastMs);
+      }
       appender.appendVarchar(r.value);
       if (r.key === null) appender.appendNull();
       else appender.appendVarchar(r.key);
       appender.appendVarchar(r.topic);
       appender.appendInteger(r.partition);
       appender.appendBigInt(BigInt(r.offset));
-      appender.appendTimestamp(timestampFromMs(r.timestampMs));
+      appender.appendTimestamp(lastTimestamp);
       appender.appendVarchar(r.timestampType);
       appender.appendTimestamp(ingestion);
       appender.appendBigInt(batch);
@@ -280,7 +286,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     // money goes in as exact decimal text, which DuckDB parses straight into DECIMAL.
     for (const order of write.silver) {
       const eventTime = timestampFromMs(order.eventTimeMs);
-      const total = paisaToDecimalString(order.totalPaisa);
+      const total = decimalText(order.totalPaisa);
       const offset = BigInt(order.sourceOffset);
       for (const line of order.lines) {
         items.appendVarchar(order.orderId);
@@ -292,9 +298,9 @@ export class DuckDBLakehouse implements PipelineLakehouse {
         items.appendVarchar(line.itemId);
         items.appendVarchar(line.itemName);
         items.appendVarchar(line.category);
-        items.appendVarchar(paisaToDecimalString(line.pricePaisa));
+        items.appendVarchar(decimalText(line.pricePaisa));
         items.appendInteger(line.quantity);
-        items.appendVarchar(paisaToDecimalString(line.amountPaisa));
+        items.appendVarchar(decimalText(line.amountPaisa));
         items.appendVarchar(total);
         items.appendInteger(order.sourcePartition);
         items.appendBigInt(offset);
@@ -329,7 +335,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       for (const row of branch) {
         windowOf(a, row.windowStartMs);
         a.appendVarchar(row.branch);
-        a.appendVarchar(paisaToDecimalString(row.revenuePaisa));
+        a.appendVarchar(decimalText(row.revenuePaisa));
         a.appendBigInt(BigInt(row.orders));
         a.appendBigInt(BigInt(row.items));
         a.endRow();
@@ -346,7 +352,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
         a.appendVarchar(row.itemName);
         a.appendVarchar(row.category);
         a.appendBigInt(BigInt(row.quantity));
-        a.appendVarchar(paisaToDecimalString(row.revenuePaisa));
+        a.appendVarchar(decimalText(row.revenuePaisa));
         a.appendBigInt(BigInt(row.orders));
         a.endRow();
       }
@@ -358,10 +364,10 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       const a = await connection.createAppender('stage_hourly', 'main', 'temp');
       for (const row of hourly) {
         windowOf(a, row.windowStartMs);
-        a.appendVarchar(paisaToDecimalString(row.revenuePaisa));
+        a.appendVarchar(decimalText(row.revenuePaisa));
         a.appendBigInt(BigInt(row.orders));
         a.appendBigInt(BigInt(row.items));
-        a.appendVarchar(paisaToDecimalString(hourlyAverage(row)));
+        a.appendVarchar(decimalText(hourlyAverage(row)));
         a.endRow();
       }
       a.closeSync();

@@ -59,3 +59,20 @@ export function safeNumber(value: DuckDBValue, what: string): number {
   }
   throw new TypeError(`${what} is not a number: ${String(value)}`);
 }
+
+/**
+ * DECIMAL(…, 2) text for integer paisa — the hot path of the silver writer, so it avoids BigInt: integer
+ * division and remainder of a safe integer are exact. Recent values are memoised (prices repeat).
+ */
+const decimalMemo = new Map<number, string>();
+export function decimalText(paisa: number): string {
+  let text = decimalMemo.get(paisa);
+  if (text !== undefined) return text;
+  if (!Number.isSafeInteger(paisa)) throw new RangeError(`${paisa} paisa is not a safe integer`);
+  const abs = Math.abs(paisa);
+  const frac = abs % 100;
+  text = `${paisa < 0 ? '-' : ''}${(abs - frac) / 100}.${frac < 10 ? '0' : ''}${frac}`;
+  if (decimalMemo.size > 100_000) decimalMemo.clear();
+  decimalMemo.set(paisa, text);
+  return text;
+}
