@@ -43,7 +43,8 @@ const PLAIN_PROGRESS_MS = 10_000;
 
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-function progressLine(s: SimulatorSnapshot): string {
+/** One progress line: simulated clock, sent, actual vs target rate, faults, rejections, errors, ack latency. */
+export function progressLine(s: SimulatorSnapshot): string {
   const faults = FAULT_KINDS.reduce((sum, k) => sum + s.faults[k], 0);
   const target = s.targetRate === null ? 'max' : `${count(s.targetRate)}/s`;
   return (
@@ -91,13 +92,20 @@ function humanSummary(result: SimulationResult, ledgerPath: string | undefined):
     .join(', ');
   const secs = result.elapsedMs / 1000;
   return [
-    `brewline simulate: ${result.status}${result.status === 'stopped' ? ' (interrupted)' : ''} → ${s.sink}`,
+    `brewline simulate: ${result.status}${result.status === 'stopped' ? ' (interrupted)' : readerClosed(result.error) ? ' (the reader closed the output)' : ''} → ${s.sink}`,
     `  sent ${count(l.messages.sent)} messages (${count(l.totals.orders)} orders, NPR ${formatNpr(paisaOf(l.totals.revenue))}), rejected ${count(l.messages.rejected)}, errors ${count(s.errors)}, throttled ${count(s.throttled)}`,
     `  faults: ${faults || 'none'}`,
     `  event time ${l.totals.first_event_time ?? '-'} … ${l.totals.last_event_time ?? '-'}`,
     `  ${secs.toFixed(2)}s real, ${secs > 0 ? count(l.messages.sent / secs) : '-'} msg/s, ack p50 ${s.ackLatencyMs.p50.toFixed(2)}ms p99 ${s.ackLatencyMs.p99.toFixed(2)}ms`,
     ...(ledgerPath ? [`  ledger: ${ledgerPath}${l.complete ? '' : ' (partial: covers what was sent)'}`] : []),
   ].join('\n');
+}
+
+function readerClosed(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') return true;
+  }
+  return false;
 }
 
 function paisaOf(decimal: string): bigint {
@@ -209,7 +217,8 @@ export function registerSimulate(program: Command): Command {
         } else {
           process.stderr.write(`${humanSummary(result, ledgerPath)}\n`);
         }
-        if (result.status === 'failed') throw result.error;
+        // `brewline simulate | head`: the reader leaving is a normal way to stop, not a failure.
+        if (result.status === 'failed' && !readerClosed(result.error)) throw result.error;
         return 0;
       }),
     );

@@ -26,12 +26,7 @@ export class StdoutSink implements Sink {
 
   async open(): Promise<void> {
     this.out.on('error', (error: NodeJS.ErrnoException) => {
-      this.failure = new ExternalError(
-        error.code === 'EPIPE'
-          ? 'standard output was closed by the reader'
-          : 'writing standard output failed',
-        { cause: error },
-      );
+      this.failure = writeError(error);
     });
   }
 
@@ -41,8 +36,7 @@ export class StdoutSink implements Sink {
       if (this.failure !== undefined) return reject(this.failure);
       if (batch.length === 0) return resolve(receipt(0, started));
       this.out.write(ndjsonChunk(batch), (error) => {
-        if (error)
-          reject(this.failure ?? new ExternalError('writing standard output failed', { cause: error }));
+        if (error) reject(this.failure ?? writeError(error));
         else resolve(receipt(batch.length, started));
       });
     });
@@ -58,6 +52,13 @@ export class StdoutSink implements Sink {
   async close(): Promise<void> {
     await this.flush();
   }
+}
+
+function writeError(error: NodeJS.ErrnoException): ExternalError {
+  return new ExternalError(
+    error.code === 'EPIPE' ? 'standard output was closed by the reader' : 'writing standard output failed',
+    { cause: error },
+  );
 }
 
 function receipt(acked: number, started: number): SendReceipt {
