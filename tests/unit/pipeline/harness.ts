@@ -116,7 +116,7 @@ export function harness(partitions = 1): Harness {
       const lakehouse = new DuckDBLakehouse({ path: lakehousePath, threads: 1 });
       await lakehouse.open();
       try {
-        return (await lakehouse.query(sql)).rows;
+        return [...(await lakehouse.query(sql)).rows];
       } finally {
         await lakehouse.close();
       }
