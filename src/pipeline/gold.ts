@@ -84,8 +84,9 @@ export function aggregateGold(
   watermarkMs: number,
   spec: GoldSpec,
 ): GoldBatch {
-  const branch = new Map<string, BranchWindow>();
-  const product = new Map<string, ProductWindow>();
+  // Batch-local accumulators keyed window → key (nested maps: no per-row key strings to allocate).
+  const branch = new Map<number, Map<string, BranchWindow>>();
+  const product = new Map<number, Map<string, ProductWindow>>();
   const hourly = new Map<number, HourlyWindow>();
   const drops: WatermarkDrop[] = [];
   let rowsDropped = 0;
@@ -94,14 +95,14 @@ export function aggregateGold(
 
   for (const order of orders) {
     const ts = order.eventTimeMs;
-    eventTime = eventTime
-      ? {
-          min: Math.min(eventTime.min, ts),
-          max: Math.max(eventTime.max, ts),
-          sum: eventTime.sum + ts,
-          count: eventTime.count + 1,
-        }
-      : { min: ts, max: ts, sum: ts, count: 1 };
+    if (eventTime) {
+      if (ts < eventTime.min) eventTime.min = ts;
+      if (ts > eventTime.max) eventTime.max = ts;
+      eventTime.sum += ts;
+      eventTime.count += 1;
+    } else {
+      eventTime = { min: ts, max: ts, sum: ts, count: 1 };
+    }
     const start = windowStart(ts, spec.window);
     if (spec.outputMode === 'update' && isWindowLate(start + duration, watermarkMs)) {
       drops.push({
@@ -117,25 +118,33 @@ export function aggregateGold(
     for (const line of order.lines) units += line.quantity;
     const orderRevenue = order.totalPaisa;
 
-    const bk = branchKey(start, order.branch);
-    const b = branch.get(bk) ?? copyOr(state.branch.get(bk), () => emptyBranch(start, order.branch));
+    let branches = branch.get(start);
+    if (!branches) branch.set(start, (branches = new Map()));
+    let b = branches.get(order.branch);
+    if (!b) {
+      b = copyOr(state.branch.get(branchKey(start, order.branch)), () => emptyBranch(start, order.branch));
+      branches.set(order.branch, b);
+    }
     b.revenuePaisa += orderRevenue;
     b.orders += 1;
     b.items += units;
-    branch.set(bk, b);
 
-    const h = hourly.get(start) ?? copyOr(state.hourly.get(start), () => emptyHourly(start));
+    let h = hourly.get(start);
+    if (!h) {
+      h = copyOr(state.hourly.get(start), () => emptyHourly(start));
+      hourly.set(start, h);
+    }
     h.revenuePaisa += orderRevenue;
     h.orders += 1;
     h.items += units;
-    hourly.set(start, h);
 
+    let items = product.get(start);
+    if (!items) product.set(start, (items = new Map()));
     // Items are distinct within an order (the contract), so each line adds one order to its item.
     for (const line of order.lines) {
-      const pk = productKey(start, line.itemId);
-      const p =
-        product.get(pk) ??
-        copyOr(state.product.get(pk), () => ({
+      let p = items.get(line.itemId);
+      if (!p) {
+        p = copyOr(state.product.get(productKey(start, line.itemId)), () => ({
           windowStartMs: start,
           itemId: line.itemId,
           itemName: line.itemName,
@@ -144,14 +153,19 @@ export function aggregateGold(
           revenuePaisa: 0,
           orders: 0,
         }));
+        items.set(line.itemId, p);
+      }
       p.quantity += line.quantity;
       p.revenuePaisa += line.amountPaisa;
       p.orders += 1;
-      product.set(pk, p);
     }
   }
   return {
-    updates: { branch: [...branch.values()], product: [...product.values()], hourly: [...hourly.values()] },
+    updates: {
+      branch: [...branch.values()].flatMap((m) => [...m.values()]),
+      product: [...product.values()].flatMap((m) => [...m.values()]),
+      hourly: [...hourly.values()],
+    },
     drops,
     rowsDroppedByWatermark: rowsDropped,
     eventTime,

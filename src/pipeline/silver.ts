@@ -73,8 +73,20 @@ export function refineBatch(records: readonly SourceRecord[], catalog: Catalog):
       duplicatesInBatch++;
       continue;
     }
-    seen.add(result.order.orderId);
-    orders.push({ ...result.order, sourcePartition: record.partition, sourceOffset: record.offset });
+    const o = result.order;
+    seen.add(o.orderId);
+    // An explicit literal rather than a spread: one object shape, and several times cheaper on the hot path.
+    orders.push({
+      orderId: o.orderId,
+      eventTimeMs: o.eventTimeMs,
+      branch: o.branch,
+      terminalId: o.terminalId,
+      payment: o.payment,
+      totalPaisa: o.totalPaisa,
+      lines: o.lines,
+      sourcePartition: record.partition,
+      sourceOffset: record.offset,
+    });
   }
   return { orders, quarantine, duplicatesInBatch };
 }
