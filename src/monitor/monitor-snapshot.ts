@@ -25,7 +25,7 @@ export interface PartitionHealth {
   readonly lag: number;
   /** Age of the oldest unprocessed record; 0 without lag; null when the source cannot tell. */
   readonly lagSeconds: number | null;
-  /** Lag grew since the previous reading. */
+  /** Lag grew over each of the last two readings. */
   readonly rising: boolean;
   readonly verdict: Verdict;
   readonly reason: string;
@@ -164,6 +164,7 @@ export function deriveStream(
       stopAfterMs: options.stopAfterMs,
     });
     const before = previous[previous.length - 1];
+    const earlier = previous[previous.length - 2];
     partitions.push({
       partition: p.partition,
       latest: p.latest,
@@ -175,7 +176,8 @@ export function deriveStream(
           : p.oldestUnprocessedMs === undefined
             ? null
             : Math.max(0, (reading.atMs - p.oldestUnprocessedMs) / 1000),
-      rising: before !== undefined && lag > before.lag,
+      // Two rises in a row: a single rise is just data arriving between two triggers.
+      rising: before !== undefined && earlier !== undefined && lag > before.lag && before.lag > earlier.lag,
       verdict: v.verdict,
       reason: v.reason,
     });

@@ -17,7 +17,7 @@ export function branchPickerLines(
   const choices = [ALL_BRANCHES, ...names];
   const lines: Line[] = [[span('↑↓ jk pgup pgdn move · enter apply · esc cancel', undefined, { dim: true })]];
   const rows = Math.max(1, height - 1);
-  const cellWidth = Math.min(24, Math.max(...choices.map((c) => c.length)) + 4);
+  const cellWidth = Math.min(32, Math.max(...choices.map((c) => c.length)) + 4);
   const perRow = Math.max(1, Math.floor(width / cellWidth));
   const visible = rows * perRow;
   // Column-major pages: a page holds `visible` choices; scroll whole pages so the cursor stays on screen.

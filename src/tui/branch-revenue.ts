@@ -23,7 +23,10 @@ export function branchRevenueLines(gold: GoldSnapshot | undefined, width: number
   const exact = width >= 56;
   const amount = (p: number): string => (exact ? formatNpr(p) : formatRupees(p));
   const amountWidth = Math.max(...shown.map((b) => amount(b.revenue).length));
-  const nameWidth = Math.min(16, Math.max(6, ...shown.map((b) => b.branch.length)));
+  const nameWidth = Math.min(
+    Math.max(16, Math.floor(width * 0.33)),
+    Math.max(6, ...shown.map((b) => b.branch.length)),
+  );
   const shareWidth = 6;
   const barWidth = Math.max(0, width - nameWidth - amountWidth - shareWidth - 3);
   const max = gold.branches[0]?.revenue ?? 0;

@@ -42,7 +42,9 @@ export function layoutDashboard(columns: number, rows: number, focus: PanelId | 
       rows: [{ height: bodyHeight, panels: [{ id: focus, width }] }],
     };
   }
-  const healthHeight = bodyHeight >= 30 ? 10 : 8;
+  // Stream health needs about 6 lines inside its border; the gold panels and the chart share the rest.
+  const healthHeight =
+    bodyHeight >= 30 ? 10 : bodyHeight >= 21 ? 8 : Math.max(5, Math.floor(bodyHeight * 0.38));
   const rest = bodyHeight - healthHeight;
   const goldHeight = Math.ceil(rest / 2);
   const chartHeight = rest - goldHeight;

@@ -56,13 +56,13 @@ export function loadGeneratorLines(
           span(compact ? 'rej ' : 'rejected ', undefined, { dim: true }),
           span(formatCount(load.rejected), load.rejected > 0 ? 'warn' : undefined),
         ],
-        [span('ack p50 ', undefined, { dim: true }), span(ms(load.ackP50Ms))],
+        [span(compact ? 'p50 ' : 'ack p50 ', undefined, { dim: true }), span(ms(load.ackP50Ms))],
         [
           span('p99 ', undefined, { dim: true }),
           span(ms(load.ackP99Ms), load.ackP99Ms > 250 ? 'warn' : undefined),
         ],
         [
-          span('errors ', undefined, { dim: true }),
+          span(compact ? 'err ' : 'errors ', undefined, { dim: true }),
           span(formatCount(load.errors), load.errors > 0 ? 'bad' : undefined, { bold: load.errors > 0 }),
         ],
       ],

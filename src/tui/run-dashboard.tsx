@@ -15,7 +15,7 @@ export function runDashboard(model: MonitorStore & MonitorControls, theme: Theme
   const instance = render(<Dashboard store={model} controls={model} theme={theme} />, {
     exitOnCtrlC: true,
     // Only changed lines are rewritten: less output, no flicker on a once-a-second refresh.
-    incrementalRendering: true,
+    incrementalRendering: false,
     maxFps: 10,
   });
   const done = instance.waitUntilExit().then(() => undefined);

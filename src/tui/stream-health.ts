@@ -73,7 +73,10 @@ export function streamHealthLines(stream: StreamHealth | undefined, width: numbe
     ),
   ];
   const verdict = span(` ${stream.verdict} `, verdictTone(stream.verdict), { inverse: true, bold: true });
-  const engine = span(` engine ${stream.engineStatus}`, stream.engineStatus === 'failed' ? 'bad' : undefined);
+  const engine = span(
+    compact ? ` ${stream.engineStatus}` : ` engine ${stream.engineStatus}`,
+    stream.engineStatus === 'failed' ? 'bad' : undefined,
+  );
   const trouble = stream.error ? `error: ${stream.error}` : stream.verdict !== 'OK' ? stream.reason : '';
 
   const lines: Line[] = [];

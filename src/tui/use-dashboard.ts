@@ -2,6 +2,7 @@ import { useApp, useInput, type Key } from 'ink';
 import { stepRefresh } from '../monitor/monitor-model.js';
 import type { MonitorSnapshot } from '../monitor/monitor-snapshot.js';
 import {
+  dashboardReducer,
   PANELS,
   useDashboardState,
   type DashboardAction,
@@ -119,6 +120,36 @@ export function runCommand(
   }
 }
 
+const NO_KEY: KeyPress = {
+  tab: false,
+  shift: false,
+  escape: false,
+  return: false,
+  upArrow: false,
+  downArrow: false,
+  pageUp: false,
+  pageDown: false,
+  home: false,
+  end: false,
+  ctrl: false,
+};
+
+/**
+ * Splits one input event into key presses: typed-ahead or pasted keys ("jj" + Enter) arrive as one string,
+ * and each of them should count.
+ */
+export function splitKeys(input: string, key: KeyPress): { input: string; key: KeyPress }[] {
+  const special = (Object.keys(NO_KEY) as (keyof KeyPress)[]).some((k) => key[k]);
+  if (special || input.length <= 1) return [{ input, key }];
+  return [...input].map((ch) =>
+    ch === '\r' || ch === '\n'
+      ? { input: '', key: { ...NO_KEY, return: true } }
+      : ch === '\t'
+        ? { input: '', key: { ...NO_KEY, tab: true } }
+        : { input: ch, key: NO_KEY },
+  );
+}
+
 /** Key bindings of the dashboard: reads keys with Ink's useInput, updates UI state and the model. */
 export function useDashboard(
   snapshot: MonitorSnapshot,
@@ -128,13 +159,19 @@ export function useDashboard(
   const [state, dispatch] = useDashboardState();
   const { exit } = useApp();
   useInput((input, key) => {
-    const { action, command } = interpretKey(input, key, state, {
-      branchNames: snapshot.gold?.branchNames ?? [],
-      branch: snapshot.branch,
-      pickerPage,
-    });
-    if (action) dispatch(action);
-    if (command) runCommand(command, snapshot, controls, () => exit());
+    let current = state;
+    for (const press of splitKeys(input, key)) {
+      const { action, command } = interpretKey(press.input, press.key, current, {
+        branchNames: snapshot.gold?.branchNames ?? [],
+        branch: snapshot.branch,
+        pickerPage,
+      });
+      if (action) {
+        current = dashboardReducer(current, action);
+        dispatch(action);
+      }
+      if (command) runCommand(command, snapshot, controls, () => exit());
+    }
   });
   return state;
 }

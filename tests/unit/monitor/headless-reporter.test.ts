@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { HeadlessReporter } from '../../../src/monitor/headless-reporter.js';
+import type { MonitorSnapshot, MonitorStore } from '../../../src/monitor/monitor-snapshot.js';
+import { prometheusText, escapeLabelValue } from '../../../src/monitor/prometheus.js';
+import { SNAPSHOT } from '../tui/fixtures.js';
+
+/** A store the test pushes snapshots into. */
+class PushStore implements MonitorStore {
+  private listeners = new Set<() => void>();
+  constructor(private snapshot: MonitorSnapshot) {}
+  subscribe = (l: () => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+  getSnapshot = () => this.snapshot;
+  push(patch: Partial<MonitorSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const l of this.listeners) l();
+  }
+}
+
+const ESC = String.fromCharCode(27);
+
+describe('headless reporters', () => {
+  it('prints one readable line per report interval, without escape codes, and a summary at the end', () => {
+    const store = new PushStore(SNAPSHOT);
+    const lines: string[] = [];
+    const reporter = new HeadlessReporter({
+      store,
+      format: 'plain',
+      intervalMs: 5000,
+      write: (l) => lines.push(l),
+      lakehouse: 'x.duckdb',
+    });
+    reporter.start();
+    // Given readings every second for 11 seconds
+    for (let i = 1; i <= 11; i++)
+      store.push({ readings: SNAPSHOT.readings + i, nowMs: SNAPSHOT.nowMs + i * 1000 });
+    // Then a line at 1s, 6s and 11s
+    expect(lines).toHaveLength(3);
+    reporter.finish();
+    const text = lines.join('\n');
+    expect(text).not.toContain(ESC);
+    expect(lines[0]).toContain('WARN');
+    expect(lines[0]).toContain('sim clock 2026-11-26 09:15:00 NPT');
+    expect(lines[0]).toContain('lag 4,510 (3.4s)');
+    expect(lines[0]).toContain('gold NPR 395,186.48 13,553 orders, top Jhamsikhel 31.2%');
+    expect(lines[0]).toContain('why: p2: lag rising 120 → 4,500');
+    expect(text).toContain(
+      'summary: verdict WARN, 321 batches, 39,000 records, 12 quarantined, 7 dropped by watermark',
+    );
+    expect(text).toContain('branch 1. Jhamsikhel: NPR 123,456.78 (31.2%), 4,321 orders');
+    expect(text).toContain('product 1. Americano: 2,345 sold, NPR 433,825.00, 1,999 orders');
+    expect(text).toContain('--lakehouse x.duckdb');
+  });
+
+  it('prints a failed reading at once, even inside the interval', () => {
+    const store = new PushStore(SNAPSHOT);
+    const lines: string[] = [];
+    const reporter = new HeadlessReporter({
+      store,
+      format: 'plain',
+      intervalMs: 60_000,
+      write: (l) => lines.push(l),
+    });
+    reporter.start();
+    store.push({ readings: 11, nowMs: SNAPSHOT.nowMs + 1 });
+    store.push({ error: 'cannot reach the status endpoint', nowMs: SNAPSHOT.nowMs + 2 });
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('error: cannot reach the status endpoint');
+  });
+
+  it('prints JSON lines with exact money strings and a final summary object', () => {
+    const store = new PushStore(SNAPSHOT);
+    const lines: string[] = [];
+    const reporter = new HeadlessReporter({
+      store,
+      format: 'json',
+      intervalMs: 1000,
+      write: (l) => lines.push(l),
+    });
+    reporter.start();
+    store.push({ readings: 11 });
+    reporter.finish();
+    const [status, summary] = lines.map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON in a test
+    expect(status!['type']).toBe('status');
+    expect(status!['gold']['revenue']).toBe('395186.48');
+    expect(status!['gold']['branches'][0]).toEqual({
+      branch: 'Jhamsikhel',
+      revenue: '123456.78',
+      orders: 4321,
+      items: 9876,
+    });
+    expect(status!['stream']['verdict']).toBe('WARN');
+    expect(status!['stream']['partitions'][2]).toMatchObject({ partition: 2, lag: 4500, lagSeconds: 3.4 });
+    expect(status!['load']['faults']['invalid']).toBe(12);
+    expect(summary!['type']).toBe('summary');
+    expect(lines.join('')).not.toContain(ESC);
+  });
+});
+
+describe('Prometheus text', () => {
+  it('escapes label values and exposes the load generator', () => {
+    expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
+    const text = prometheusText(SNAPSHOT);
+    expect(text).toContain('brewline_simulator_faults_total{kind="very_late"} 3');
+    expect(text).toContain('brewline_dropped_by_watermark_rows_total{query="brewline_gold"} 7');
+    expect(text).toContain('brewline_partition_lag_seconds{query="brewline_gold",partition="2"} 3.4');
+    expect(text.endsWith('\n')).toBe(true);
+    // Every sample line is `name{labels} value`
+    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) {
+      expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? [-+0-9.eE]+$/);
+    }
+  });
+});
