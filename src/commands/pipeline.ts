@@ -8,6 +8,7 @@ import { EVENTHUBS_FLAG_HELP, EVENTHUBS_SOURCE_FLAGS } from '../config/eventhubs
 import { formatEventTime } from '../domain/time.js';
 import { ConfigError } from '../errors.js';
 import { StreamingQuery } from '../pipeline/engine.js';
+import { startPipelineStatus } from '../monitor/pipeline-status.js';
 import type { BatchProgress, EngineEvent } from '../pipeline/progress-types.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 
@@ -24,6 +25,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   windowOffset: 'pipeline.windowOffsetMs',
   watermarkDelay: 'pipeline.watermarkDelayMs',
   catalog: 'catalog',
+  statusPort: 'monitor.statusPort',
 };
 
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -73,6 +75,10 @@ export function registerPipeline(program: Command): Command {
     .option('--window-offset <duration>', 'window start offset from the epoch (default 15m: Nepal hours)')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
     .option('--catalog <file>', 'catalog file replacing the default menu and branches')
+    .option(
+      '--status-port <port>',
+      'serve progress, gold and /metrics on 127.0.0.1 for `brewline monitor` (0 = any port)',
+    )
     .action(
       action(async (_opts: unknown, command: Command) => {
         const opts = command.opts<{ source?: string; trigger?: string; availableNow?: boolean }>();
@@ -138,11 +144,24 @@ export function registerPipeline(program: Command): Command {
         };
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
+        // Read-only status endpoint for `brewline monitor` in another process (a second process cannot open the DuckDB file).
+        const status =
+          config.monitor.statusPort === undefined
+            ? undefined
+            : await startPipelineStatus({
+                port: config.monitor.statusPort,
+                engine: query,
+                probe: source,
+                lakehouse,
+              });
+        if (status)
+          process.stderr.write(`status endpoint ${status.url} (brewline monitor --url ${status.url})\n`);
         try {
           await query.run();
         } finally {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
+          await status?.close();
           await source.close();
           await lakehouse.close();
         }
