@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { OffsetRange, PartitionOffsets, PartitionPosition, Source } from '../backends/types.js';
+import type {
+  OffsetRange,
+  PartitionOffsets,
+  PartitionPosition,
+  Source,
+  SourceRecord,
+} from '../backends/types.js';
 import type { OutputMode } from '../config/pipeline-config.js';
 import type { Catalog } from '../domain/catalog.js';
 import { systemClock, type Clock } from '../domain/clock.js';
@@ -26,7 +32,7 @@ import type {
   EngineStore,
   StateOperatorProgress,
 } from './progress-types.js';
-import { dropKnownOrders, refineBatch } from './silver.js';
+import { dropKnownOrders, refineBatch, type RefinedBatch } from './silver.js';
 import { advanceWatermark } from './watermark.js';
 
 /** When micro-batches run (Spark's triggers). */
@@ -56,6 +62,15 @@ export interface StreamingQueryOptions {
   clock?: Clock;
   /** Progress entries kept in the snapshot. @default 100 */
   historySize?: number;
+}
+
+/** The next batch, planned, read and refined while the previous one commits (available-now catch-up). */
+interface PreparedBatch {
+  positions: PartitionPosition[];
+  startOffset: PartitionOffsets;
+  endOffset: PartitionOffsets;
+  records: SourceRecord[];
+  refined: RefinedBatch;
 }
 
 /** A rough per-state-row footprint (a JS object and its key in a Map) for memoryUsedBytes. */
@@ -92,6 +107,8 @@ export class StreamingQuery implements EngineStore {
   private state: GoldState | undefined;
   private reruns: OffsetsEntry[] = [];
   private lastTriggerStartMs: number | undefined;
+  private target: PartitionOffsets | undefined;
+  private prepared: PreparedBatch | undefined;
 
   constructor(options: StreamingQueryOptions) {
     this.source = options.source;
@@ -303,6 +320,7 @@ export class StreamingQuery implements EngineStore {
         for (const [p, o] of Object.entries(entry.endOffset)) end[p] = Math.max(end[p] ?? 0, o);
       }
       target = end;
+      this.target = target;
     }
     while (!this.stopping) {
       const triggerStartMs = this.clock.now();
@@ -340,8 +358,30 @@ export class StreamingQuery implements EngineStore {
       durations[phase] = (durations[phase] ?? 0) + (now - t);
       t = now;
     };
-    const positions = await this.source.positions();
     let entry = this.reruns.shift();
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    let positions: PartitionPosition[];
+    if (
+      !entry &&
+      prepared &&
+      sameOffsets(prepared.startOffset, startOf(spansFor(this.committed, prepared.positions)))
+    ) {
+      positions = prepared.positions;
+      entry = {
+        batchId: this.nextBatchId,
+        batchWatermarkMs: this.watermarkMs,
+        batchTimestampMs: triggerStartMs,
+        startOffset: prepared.startOffset,
+        endOffset: prepared.endOffset,
+      };
+      lap('latestOffset');
+      this.checkpoint.writeOffsets(entry);
+      lap('walCommit');
+      await this.execute(entry, positions, durations, lap, triggerStartMs, prepared);
+      return true;
+    }
+    positions = await this.source.positions();
     if (!entry) {
       const spans = spansFor(this.committed, positions, target);
       if (!hasData(spans)) return false;
@@ -362,6 +402,27 @@ export class StreamingQuery implements EngineStore {
     }
     await this.execute(entry, positions, durations, lap, triggerStartMs);
     return true;
+  }
+
+  /**
+   * Plans, reads and refines the batch after `committed` — pure reads, nothing logged — so an available-now
+   * run overlaps it with the lakehouse commit of the batch before. Any failure just skips the shortcut.
+   */
+  private async prepareNext(committed: PartitionOffsets): Promise<void> {
+    if (!this.target || this.reruns.length > 0 || this.stopping) return;
+    const positions = await this.source.positions();
+    const spans = spansFor(committed, positions, this.target);
+    if (!hasData(spans)) return;
+    const endOffset = await this.planEnd(spans);
+    const ranges = rangesOf(startOf(spans), endOffset);
+    const records = await this.source.read(ranges);
+    this.prepared = {
+      positions,
+      startOffset: startOf(spans),
+      endOffset,
+      records,
+      refined: refineBatch(records, this.catalog),
+    };
   }
 
   private checkRerun(entry: OffsetsEntry): void {
@@ -401,17 +462,15 @@ export class StreamingQuery implements EngineStore {
     durations: Partial<Record<DurationPhase, number>>,
     lap: (phase: DurationPhase) => void,
     triggerStartMs: number,
+    prepared?: PreparedBatch,
   ): Promise<void> {
     const state = this.state;
     if (!state) throw new DataIntegrityError('the query has not recovered its state');
-    const ranges: OffsetRange[] = Object.entries(entry.endOffset)
-      .map(([p, to]) => ({ partition: Number(p), from: entry.startOffset[p] ?? to, to }))
-      .filter((r) => r.to > r.from)
-      .sort((a, b) => a.partition - b.partition);
-    const records = await this.source.read(ranges);
+    const records =
+      prepared?.records ?? (await this.source.read(rangesOf(entry.startOffset, entry.endOffset)));
     lap('getBatch');
 
-    const refined = refineBatch(records, this.catalog);
+    const refined = prepared?.refined ?? refineBatch(records, this.catalog);
     const known = await this.lakehouse.knownOrderIds(refined.orders.map((o) => o.orderId));
     const fresh = dropKnownOrders(refined.orders, known);
     const goldBatch = aggregateGold(state, fresh.orders, entry.batchWatermarkMs, this.gold);
@@ -480,23 +539,26 @@ export class StreamingQuery implements EngineStore {
     // The stored row is written inside the batch's transaction, so it carries the phases up to the write.
     const stored = progress(rate(durations.triggerExecution));
 
-    await this.lakehouse.commitBatch({
-      marker: {
-        queryName: this.queryName,
-        queryId: this.queryId,
-        batchId: entry.batchId,
-        batchWatermarkMs: entry.batchWatermarkMs,
-        nextWatermarkMs,
-        endOffset: entry.endOffset,
+    await this.lakehouse.commitBatch(
+      {
+        marker: {
+          queryName: this.queryName,
+          queryId: this.queryId,
+          batchId: entry.batchId,
+          batchWatermarkMs: entry.batchWatermarkMs,
+          nextWatermarkMs,
+          endOffset: entry.endOffset,
+        },
+        bronze: toBronze(records, entry.batchId, triggerStartMs),
+        silver: fresh.orders,
+        quarantine: refined.quarantine,
+        gold: goldBatch.updates,
+        windowDurationMs: this.gold.window.durationMs,
+        drops: goldBatch.drops,
+        progress: stored,
       },
-      bronze: toBronze(records, entry.batchId, triggerStartMs),
-      silver: fresh.orders,
-      quarantine: refined.quarantine,
-      gold: goldBatch.updates,
-      windowDurationMs: this.gold.window.durationMs,
-      drops: goldBatch.drops,
-      progress: stored,
-    });
+      () => this.prepareNext({ ...this.committed, ...entry.endOffset }),
+    );
     lap('addBatch');
     this.checkpoint.writeCommit({ batchId: entry.batchId, nextBatchWatermarkMs: nextWatermarkMs });
     this.checkpoint.purge(entry.batchId);
@@ -534,4 +596,11 @@ export class StreamingQuery implements EngineStore {
   private emit(event: EngineEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+function rangesOf(start: PartitionOffsets, end: PartitionOffsets): OffsetRange[] {
+  return Object.entries(end)
+    .map(([p, to]) => ({ partition: Number(p), from: start[p] ?? to, to }))
+    .filter((r) => r.to > r.from)
+    .sort((a, b) => a.partition - b.partition);
 }

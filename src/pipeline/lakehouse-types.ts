@@ -51,6 +51,10 @@ export interface PipelineLakehouse extends LakehouseReader {
   /** Gold rows whose window ends after `minWindowEndMs` (all of them for -Infinity): the state to resume from. */
   loadGoldState(minWindowEndMs: number, windowDurationMs: number): Promise<GoldState>;
   totals(queryName: string): Promise<LakehouseTotals>;
-  /** Writes every layer, the progress row and the marker in one transaction. */
-  commitBatch(write: BatchWrite): Promise<void>;
+  /**
+   * Writes every layer, the progress row and the marker in one transaction. `whileCommitting`, if given,
+   * runs while the final COMMIT is in flight (the engine prepares the next batch meanwhile); it must not
+   * touch the lakehouse.
+   */
+  commitBatch(write: BatchWrite, whileCommitting?: () => Promise<void>): Promise<void>;
 }

@@ -226,7 +226,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     };
   }
 
-  async commitBatch(write: BatchWrite): Promise<void> {
+  async commitBatch(write: BatchWrite, whileCommitting?: () => Promise<void>): Promise<void> {
     const connection = this.conn();
     await connection.run('BEGIN TRANSACTION');
     try {
@@ -234,7 +234,11 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       await this.writeSilver(connection, write);
       await this.writeGold(connection, write);
       await this.writeOps(connection, write);
-      await connection.run('COMMIT');
+      // DuckDB commits on its own thread: the caller's side work overlaps with it.
+      const commit = connection.run('COMMIT');
+      const side = whileCommitting?.().catch(() => undefined);
+      await commit;
+      await side;
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => undefined);
       if (

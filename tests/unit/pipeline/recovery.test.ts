@@ -24,9 +24,9 @@ class FailingLakehouse extends DuckDBLakehouse {
   ) {
     super({ path, threads: 1 });
   }
-  override async commitBatch(write: BatchWrite): Promise<void> {
+  override async commitBatch(write: BatchWrite, whileCommitting?: () => Promise<void>): Promise<void> {
     if (write.marker.batchId === this.failBatch) throw new Error('disk on fire');
-    return super.commitBatch(write);
+    return super.commitBatch(write, whileCommitting);
   }
 }
 
