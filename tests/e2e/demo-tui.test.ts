@@ -1,0 +1,168 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The real `brewline demo` in a real terminal: tmux (private socket) at 120×40, reading the screen the way
+ * a person would, pressing the documented keys, and quitting.
+ */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(REPO, 'bin/brewline.js');
+const SOCKET = `brewline-demo-e2e-${process.pid}`;
+const SESSION = 'demo';
+let dir: string;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+}
+
+const screen = (): string => tmux('capture-pane', '-p', '-t', SESSION);
+
+/** Polls the screen until `predicate` holds (bounded), returning the screen it saw. */
+async function waitForScreen(
+  predicate: (text: string) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = screen();
+    if (predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+}
+
+function press(key: string, literal = true): void {
+  tmux('send-keys', '-t', SESSION, ...(literal ? ['-l', key] : [key]));
+}
+
+const clockOf = (text: string): string | undefined => /sim clock (\S+ \S+) NPT/.exec(text)?.[1];
+
+beforeAll(() => {
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'ignore' });
+  if (!existsSync(join(REPO, 'dist/src/cli.js'))) throw new Error('build produced no dist/src/cli.js');
+  dir = mkdtempSync(join(tmpdir(), 'brewline-demo-tui-'));
+  // `CI` makes Ink print only the final frame; a person's terminal does not have it.
+  const command = `env -u CI -u NO_COLOR node ${BIN} demo --seed 5; echo $? > ${join(dir, 'exit-code')}; sleep 600`;
+  tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', '-c', dir, command);
+});
+
+afterAll(() => {
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('brewline demo in a 120×40 terminal', () => {
+  it('fills every panel within 10 seconds, obeys ? p b q, and exits cleanly', async () => {
+    // Then every panel shows data within 10 seconds
+    const first = await waitForScreen(
+      (s) =>
+        /Σ NPR [\d,]+\.\d\d · [\d,]+ orders/.test(s) &&
+        /item\s+qty\s+revenue\s+orders/.test(s) &&
+        /\s07\s+08/.test(s) &&
+        /engine (running|idle) · batch #\d+/.test(s) &&
+        /p0 lag [\d,]+/.test(s) &&
+        /target [\d.,k]+\/s actual/.test(s),
+      10_000,
+      'all panels to fill',
+    );
+    expect(first).toContain('brewline demo');
+    expect(first).toMatch(/sim clock 2026-01-01 \d\d:\d\d:\d\d NPT/);
+    expect(first).toMatch(/updated \ds ago/);
+    // Nothing scrolled: the header is still the top line, and nothing is wider than the terminal.
+    const lines = first.replace(/\n$/, '').split('\n');
+    expect(lines.length).toBeLessThanOrEqual(40);
+    expect(lines[0]).toMatch(/^brewline demo/);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(120);
+
+    // When ? is pressed, the help overlay lists the keys; ? again closes it
+    press('?');
+    await waitForScreen(
+      (s) => s.includes('show / hide this help') && s.includes('choose a branch filter'),
+      5000,
+      'help',
+    );
+    press('?');
+    await waitForScreen(
+      (s) => !s.includes('show / hide this help') && s.includes('Revenue by branch'),
+      5000,
+      'help to close',
+    );
+
+    // When p is pressed, the display freezes: PAUSED, and the clock stops moving
+    press('p');
+    const paused = await waitForScreen((s) => s.includes('PAUSED'), 5000, 'PAUSED');
+    await new Promise((r) => setTimeout(r, 2500));
+    const stillPaused = screen();
+    expect(clockOf(stillPaused)).toBe(clockOf(paused));
+    expect(stillPaused).toMatch(/updated [2-9]s ago/);
+    // And p again resumes
+    press('p');
+    await waitForScreen((s) => !s.includes('PAUSED') && clockOf(s) !== clockOf(paused), 5000, 'resume');
+
+    // When b is pressed, a branch picker opens; j moves to the first branch and enter applies it everywhere
+    press('b');
+    const picker = await waitForScreen((s) => s.includes('● All branches'), 5000, 'branch picker');
+    // The first column reads down: "All branches", then the branches in alphabetical order.
+    const pickerLines = picker.split('\n');
+    const allAt = pickerLines.findIndex((l) => l.includes('● All branches'));
+    const firstBranch = /^│ {2}(\S.*?)(\s{2,}|…)/.exec(pickerLines[allAt + 1] ?? '')?.[1];
+    expect(firstBranch).toBeTruthy();
+    press('j');
+    await new Promise((r) => setTimeout(r, 300));
+    press('Enter', false);
+    const filtered = await waitForScreen(
+      (s) => s.includes(`branch: ${firstBranch}`) && s.includes('of chain'),
+      5000,
+      'the branch filter',
+    );
+    expect(filtered).toContain(`1 Revenue by branch  ${firstBranch}, all windows`);
+    expect(filtered).toContain(`3 Hourly sales  ${firstBranch}`);
+
+    // When q is pressed, the demo stops everything and exits 0
+    press('q');
+    const exitFile = join(dir, 'exit-code');
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(exitFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+    expect(screen()).toContain('brewline demo: lakehouse .brewline/demo.duckdb');
+  });
+
+  it('fits 80×24 without overflowing, and quits on q', async () => {
+    const small = 'small';
+    const smallDir = join(dir, 'small');
+    const command = `mkdir -p ${smallDir} && cd ${smallDir} && env -u CI node ${BIN} demo; echo $? > exit-code; sleep 600`;
+    tmux('new-session', '-d', '-s', small, '-x', '80', '-y', '24', command);
+    const grab = (): string => tmux('capture-pane', '-p', '-t', small);
+    const deadline = Date.now() + 15_000;
+    let text = grab();
+    while (!(/Σ NPR/.test(text) && /p0 [\d,]+/.test(text) && /target/.test(text)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      text = grab();
+    }
+    const lines = text.replace(/\n$/, '').split('\n');
+    expect(lines[0]).toMatch(/^brewline demo/);
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    // Every panel's title is on screen
+    for (const title of [
+      '1 Revenue by branch',
+      '2 Product popularity',
+      '3 Hourly sales',
+      '4 Stream health',
+      '5 Load generator',
+    ]) {
+      expect(text).toContain(title);
+    }
+    tmux('send-keys', '-t', small, '-l', 'q');
+    const exitFile = join(smallDir, 'exit-code');
+    const until = Date.now() + 20_000;
+    while (!existsSync(exitFile) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+  });
+});
