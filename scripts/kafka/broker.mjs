@@ -1,0 +1,384 @@
+#!/usr/bin/env node
+// A single-node Apache Kafka broker (KRaft) on loopback for tests, benchmarks and local runs.
+//
+//   node scripts/kafka/broker.mjs start   → fetches Kafka with Maven on first use (into .cache/kafka/libs),
+//                                           formats a broker in a temp dir on free ports, waits until it
+//                                           answers, prints `127.0.0.1:PORT` as its last line
+//   node scripts/kafka/broker.mjs stop    → stops the broker `start` left running and removes its data
+//   node scripts/kafka/broker.mjs status  → prints the running broker's address, or exits 1
+//
+// Plain JavaScript so it runs without a build; tests/helpers/kafka-broker.ts imports it (types in
+// broker.d.mts). Only loopback, only free ports, every wait bounded.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root (scripts/kafka/..). */
+export const repoRoot = resolve(here, '..', '..');
+/** Where the Maven-fetched jars live; git-ignored. */
+export const libsDir = process.env.BREWLINE_KAFKA_LIBS ?? join(repoRoot, '.cache', 'kafka', 'libs');
+const stateFile = join(repoRoot, '.cache', 'kafka', 'broker.json');
+const HOST = '127.0.0.1';
+
+function log(message) {
+  process.stderr.write(`kafka: ${message}\n`);
+}
+
+/** True when the cache holds the broker jar (a finished copy: the marker is written last). */
+export function kafkaJarsPresent() {
+  return (
+    existsSync(join(libsDir, '.complete')) &&
+    readdirSync(libsDir).some((f) => /^kafka_2\.13-.*\.jar$/.test(f))
+  );
+}
+
+/** Fetches the broker and tools jars with Maven into the cache, once. Synchronous: it runs before anything else. */
+export function ensureKafkaJars({ quiet = false } = {}) {
+  if (kafkaJarsPresent()) return libsDir;
+  if (!quiet) log(`fetching Apache Kafka with Maven into ${libsDir} (first use only)…`);
+  mkdirSync(libsDir, { recursive: true });
+  const result = spawnSync(
+    'mvn',
+    [
+      '-q',
+      '-B',
+      '-f',
+      join(here, 'pom.xml'),
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${libsDir}`,
+      '-DincludeScope=runtime',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 15 * 60_000 },
+  );
+  if (result.error || result.status !== 0) {
+    const detail = (result.stdout ?? '') + (result.stderr ?? '') + (result.error ? String(result.error) : '');
+    throw new Error(`mvn could not fetch Kafka (exit ${result.status}): ${detail.trim().slice(-2000)}`);
+  }
+  writeFileSync(join(libsDir, '.complete'), new Date().toISOString());
+  return libsDir;
+}
+
+/** A port the OS says is free right now on loopback. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. */
+function clusterId() {
+  return randomBytes(16).toString('base64url');
+}
+
+function serverProperties(dir, port, controllerPort) {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${HOST}:${port}`,
+    `controller.quorum.bootstrap.servers=${HOST}:${controllerPort}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${join(dir, 'data')}`,
+    'num.partitions=1',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=4',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    // Small segments and fast retention checks, so tests can provoke retention gaps in seconds.
+    'log.retention.check.interval.ms=1000',
+    'log.segment.delete.delay.ms=0',
+    // Small machine: few threads.
+    'num.network.threads=2',
+    'num.io.threads=2',
+    'num.recovery.threads.per.data.dir=1',
+    'background.threads=2',
+    '',
+  ].join('\n');
+}
+
+function log4jConfig(dir) {
+  // Kafka's own log4j2 layout, to a file in the broker's folder; WARN keeps it small.
+  return [
+    'Configuration:',
+    '  Appenders:',
+    '    File:',
+    '      name: File',
+    `      fileName: ${join(dir, 'server.log')}`,
+    '      PatternLayout:',
+    '        pattern: "[%d] %p %m (%c)%n"',
+    '  Loggers:',
+    '    Root:',
+    '      level: WARN',
+    '      AppenderRef:',
+    '        - ref: File',
+    '    Logger:',
+    '      - name: kafka.server.KafkaRaftServer',
+    '        level: INFO',
+    '',
+  ].join('\n');
+}
+
+function javaArgs(dir, heapMb, mainClass, args) {
+  return [
+    `-Xmx${heapMb}m`,
+    `-Xms${Math.min(heapMb, 128)}m`,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${join(dir, 'log4j2.yaml')}`,
+    '-cp',
+    `${libsDir}/*`,
+    mainClass,
+    ...args,
+  ];
+}
+
+function tcpReachable(port, timeoutMs = 500) {
+  return new Promise((resolveReachable) => {
+    const socket = connect({ host: HOST, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolveReachable(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until the broker serves metadata (not just an open port: the port opens before the broker has
+ * caught up with its controller). Uses kafkajs' admin client, bounded by `timeoutMs`.
+ */
+async function waitReady(broker, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  const { Kafka, logLevel } = (await import('kafkajs')).default;
+  while (Date.now() < deadline) {
+    if (!isAlive(broker.pid)) {
+      throw new Error(
+        `the broker exited during start-up; see ${join(broker.dir, 'server.log')} and ${join(broker.dir, 'stdout.log')}`,
+      );
+    }
+    if (await tcpReachable(broker.port)) {
+      const admin = new Kafka({
+        clientId: 'brewline-broker-check',
+        brokers: [broker.bootstrap],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+        connectionTimeout: 1000,
+        requestTimeout: 2000,
+      }).admin();
+      try {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        if (cluster.brokers.length > 0 && cluster.controller !== null) {
+          await admin.disconnect();
+          return;
+        }
+      } catch {
+        // not ready yet
+      }
+      await admin.disconnect().catch(() => {});
+    }
+    await sleep(250);
+  }
+  throw new Error(
+    `the broker did not become ready within ${timeoutMs} ms; see ${join(broker.dir, 'server.log')}`,
+  );
+}
+
+/**
+ * Starts a broker. With `dir` of a broker stopped with `keepData`, restarts it on the same ports with its
+ * data (for restart-mid-run tests). Resolves when it serves metadata.
+ */
+export async function startKafkaBroker(options = {}) {
+  ensureKafkaJars({ quiet: options.quiet });
+  const heapMb = options.heapMb ?? 512;
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'brewline-kafka-'));
+  let port = options.port;
+  let controllerPort = options.controllerPort;
+  const metaFile = join(dir, 'broker-ports.json');
+  if (existsSync(metaFile) && (port === undefined || controllerPort === undefined)) {
+    const saved = JSON.parse(readFileSync(metaFile, 'utf8'));
+    port ??= saved.port;
+    controllerPort ??= saved.controllerPort;
+  }
+  port ??= await freePort();
+  controllerPort ??= await freePort();
+  if (controllerPort === port) controllerPort = await freePort();
+  writeFileSync(metaFile, JSON.stringify({ port, controllerPort }));
+  const properties = join(dir, 'server.properties');
+  writeFileSync(properties, serverProperties(dir, port, controllerPort));
+  writeFileSync(join(dir, 'log4j2.yaml'), log4jConfig(dir));
+
+  if (!existsSync(join(dir, 'data', 'meta.properties'))) {
+    const format = spawnSync(
+      'java',
+      javaArgs(dir, 256, 'kafka.tools.StorageTool', [
+        'format',
+        '-t',
+        clusterId(),
+        '-c',
+        properties,
+        '--standalone',
+      ]),
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    if (format.status !== 0) {
+      throw new Error(
+        `formatting the KRaft storage failed: ${(format.stderr || format.stdout || String(format.error)).trim().slice(-1500)}`,
+      );
+    }
+  }
+
+  const out = openSync(join(dir, 'stdout.log'), 'a');
+  const child = spawn('java', javaArgs(dir, heapMb, 'kafka.Kafka', [properties]), {
+    detached: options.detached ?? false,
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  if (options.detached) child.unref();
+  const broker = { bootstrap: `${HOST}:${port}`, port, controllerPort, pid: child.pid, dir };
+  try {
+    await waitReady(broker, timeoutMs);
+  } catch (error) {
+    await stopKafkaBroker(broker, { keepData: true });
+    throw error;
+  }
+  return broker;
+}
+
+/**
+ * Stops a broker: SIGTERM (a clean, controlled shutdown), SIGKILL if it has not exited after `timeoutMs`.
+ * Removes its folder unless `keepData` (then `startKafkaBroker({ dir })` brings it back).
+ */
+export async function stopKafkaBroker(broker, options = {}) {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (broker.pid && isAlive(broker.pid)) {
+    try {
+      process.kill(broker.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (isAlive(broker.pid) && Date.now() < deadline) await sleep(100);
+    if (isAlive(broker.pid)) {
+      try {
+        process.kill(broker.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      while (isAlive(broker.pid)) await sleep(50);
+    }
+  }
+  if (!options.keepData) rmSync(broker.dir, { recursive: true, force: true });
+}
+
+function readState() {
+  if (!existsSync(stateFile)) return undefined;
+  try {
+    return JSON.parse(readFileSync(stateFile, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(command) {
+  switch (command) {
+    case 'start': {
+      const running = readState();
+      if (running && isAlive(running.pid)) {
+        log(`already running (pid ${running.pid}); \`npm run kafka:stop\` stops it`);
+        process.stdout.write(`${running.bootstrap}\n`);
+        return 0;
+      }
+      const broker = await startKafkaBroker({ detached: true });
+      mkdirSync(dirname(stateFile), { recursive: true });
+      writeFileSync(stateFile, JSON.stringify(broker, null, 2));
+      log(`broker pid ${broker.pid}, data in ${broker.dir}`);
+      process.stdout.write(`${broker.bootstrap}\n`);
+      return 0;
+    }
+    case 'stop': {
+      const running = readState();
+      if (!running) {
+        log('no broker started by `kafka:start` is recorded');
+        return 0;
+      }
+      await stopKafkaBroker(running);
+      rmSync(stateFile, { force: true });
+      log(`stopped (pid ${running.pid})`);
+      return 0;
+    }
+    case 'status': {
+      const running = readState();
+      if (running && isAlive(running.pid)) {
+        process.stdout.write(`${running.bootstrap}\n`);
+        return 0;
+      }
+      log('not running');
+      return 1;
+    }
+    case 'fetch': {
+      ensureKafkaJars();
+      process.stdout.write(`${libsDir}\n`);
+      return 0;
+    }
+    default:
+      log(`usage: broker.mjs start|stop|status|fetch (got ${command ?? 'nothing'})`);
+      return 2;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv[2]).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      log(error instanceof Error ? error.message : String(error));
+      process.exitCode = 1;
+    },
+  );
+}
