@@ -31,6 +31,10 @@ export async function createSink(config: SinkConfig, io: SinkIo = {}): Promise<S
       const { BusSink } = await import('./bus/index.js');
       return new BusSink({ name: config.name, partitions: config.partitions });
     }
+    case 'kafka': {
+      const { KafkaSink } = await import('./kafka/index.js');
+      return new KafkaSink(config);
+    }
     case 'eventhubs': {
       const { EventHubsSink } = await import('./eventhubs/index.js');
       return new EventHubsSink(config);

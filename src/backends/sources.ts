@@ -15,6 +15,10 @@ export async function createSource(config: SourceConfig): Promise<Source> {
       const { FileSource } = await import('./file/file-source.js');
       return new FileSource({ path: config.path });
     }
+    case 'kafka': {
+      const { KafkaSource } = await import('./kafka/index.js');
+      return new KafkaSource(config);
+    }
     case 'eventhubs': {
       const { EventHubsSource } = await import('./eventhubs/index.js');
       return new EventHubsSource(config);

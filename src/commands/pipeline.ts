@@ -5,6 +5,7 @@ import { createSource } from '../backends/sources.js';
 import type { FlagValue } from '../config/load.js';
 import { sourceFromFlag } from '../config/source-config.js';
 import { EVENTHUBS_FLAG_HELP, EVENTHUBS_SOURCE_FLAGS } from '../config/eventhubs-config.js';
+import { KAFKA_FLAG_HELP, KAFKA_SOURCE_FLAGS } from '../config/kafka-config.js';
 import { formatEventTime } from '../domain/time.js';
 import { ConfigError } from '../errors.js';
 import { StreamingQuery } from '../pipeline/engine.js';
@@ -55,12 +56,17 @@ export function registerPipeline(program: Command): Command {
     .command('run')
     .description('run the streaming query: micro-batches from a source into the lakehouse, with a checkpoint')
     .option(
-      '--source <bus|file:PATH|eventhubs>',
-      'where orders come from: bus[:NAME], file:PATH or eventhubs (env BREWLINE_SOURCE)',
+      '--source <bus|file:PATH|kafka|eventhubs>',
+      'where orders come from: bus[:NAME], file:PATH, kafka or eventhubs (env BREWLINE_SOURCE)',
     )
     .option('--hub <name>', EVENTHUBS_FLAG_HELP.hub)
     .option('--namespace <host>', EVENTHUBS_FLAG_HELP.namespace)
     .option('--consumer-group <name>', EVENTHUBS_FLAG_HELP.consumerGroup)
+    .option('--brokers <list>', KAFKA_FLAG_HELP['--brokers <list>'])
+    .option('--topic <name>', KAFKA_FLAG_HELP['--topic <name>'])
+    .option('--client-id <id>', KAFKA_FLAG_HELP['--client-id <id>'])
+    .option('--group <id>', KAFKA_FLAG_HELP['--group <id>'])
+    .option('--fail-on-data-loss <bool>', KAFKA_FLAG_HELP['--fail-on-data-loss <bool>'])
     .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
     .option(
       '--checkpoint <dir>',
@@ -92,6 +98,7 @@ export function registerPipeline(program: Command): Command {
           flags.push({ path: 'source', flag: '--source', value: sourceFromFlag(opts.source) });
         // After --source, which sets the whole source subtree.
         flags.push(...flagValues(command, EVENTHUBS_SOURCE_FLAGS));
+        flags.push(...flagValues(command, KAFKA_SOURCE_FLAGS));
         const config = resolveConfig(command, flags);
         const p = config.pipeline;
         const source = await createSource(config.source);

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createSink } from '../backends/sinks.js';
 import { EVENTHUBS_FLAG_HELP, EVENTHUBS_SINK_FLAGS } from '../config/eventhubs-config.js';
+import { KAFKA_FLAG_HELP, KAFKA_SINK_FLAGS } from '../config/kafka-config.js';
 import { FAULT_KINDS } from '../domain/ledger.js';
 import { formatNpr } from '../domain/money.js';
 import { formatEventTime, formatNepalTime } from '../domain/time.js';
@@ -35,6 +36,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   json: 'simulator.json',
   catalog: 'catalog',
   ...EVENTHUBS_SINK_FLAGS,
+  ...KAFKA_SINK_FLAGS,
 };
 
 /** Progress on a terminal: a line rewritten in place; otherwise a plain line now and then for logs. */
@@ -121,10 +123,21 @@ export function registerSimulate(program: Command): Command {
     .description(
       'generate deterministic POS orders (NDJSON events, schema_version 1) into a sink, with a ground-truth ledger',
     )
-    .option('--sink <kind>', 'where orders go: stdout, file, bus, eventhubs or null (env BREWLINE_SINK)')
+    .option(
+      '--sink <kind>',
+      'where orders go: stdout, file, bus, kafka, eventhubs or null (env BREWLINE_SINK)',
+    )
     .option('--hub <name>', EVENTHUBS_FLAG_HELP.hub)
     .option('--namespace <host>', EVENTHUBS_FLAG_HELP.namespace)
     .option('--throughput-units <n>', EVENTHUBS_FLAG_HELP.throughputUnits)
+    .option('--brokers <list>', KAFKA_FLAG_HELP['--brokers <list>'])
+    .option('--topic <name>', KAFKA_FLAG_HELP['--topic <name>'])
+    .option('--partitions <n>', KAFKA_FLAG_HELP['--partitions <n>'])
+    .option('--client-id <id>', KAFKA_FLAG_HELP['--client-id <id>'])
+    .option('--acks <all|1|0>', KAFKA_FLAG_HELP['--acks <all|1|0>'])
+    .option('--compression <none|gzip>', KAFKA_FLAG_HELP['--compression <none|gzip>'])
+    .option('--linger <duration>', KAFKA_FLAG_HELP['--linger <duration>'])
+    .option('--kafka-client <name>', KAFKA_FLAG_HELP['--kafka-client <name>'])
     .option('--out <path>', 'NDJSON file for --sink file (env BREWLINE_OUT)')
     .option('--orders <n>', 'stop after n generated messages, faults included (env BREWLINE_ORDERS)')
     .option('--duration <span>', 'stop after this much SIMULATED time, e.g. 2h (env BREWLINE_DURATION)')

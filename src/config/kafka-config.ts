@@ -319,71 +319,37 @@ export function describeKafkaConnection(connection: KafkaConnection): string {
   return `Kafka topic "${connection.topic}" on ${connection.brokers.join(',')} (${security}${connection.eventHubs ? ', Event Hubs' : ''})`;
 }
 
-/** Flags the `simulate` command adds for `--sink kafka` (path is relative to the config root). */
-export const KAFKA_SINK_FLAGS: readonly {
-  readonly flags: string;
-  readonly description: string;
-  readonly path: string;
-}[] = [
-  {
-    flags: '--brokers <list>',
-    description: 'Kafka bootstrap brokers host:port[,…] (env KAFKA_BROKERS)',
-    path: 'sink.brokers',
-  },
-  {
-    flags: '--topic <name>',
-    description: 'Kafka topic (env KAFKA_TOPIC) [default: orders]',
-    path: 'sink.topic',
-  },
-  {
-    flags: '--partitions <n>',
-    description: 'partitions when the Kafka topic is created [default: 6]',
-    path: 'sink.partitions',
-  },
-  { flags: '--client-id <id>', description: 'Kafka client id [default: brewline]', path: 'sink.clientId' },
-  { flags: '--acks <all|1|0>', description: 'Kafka acknowledgements [default: all]', path: 'sink.acks' },
-  {
-    flags: '--compression <none|gzip>',
-    description: 'Kafka batch compression [default: none]',
-    path: 'sink.compression',
-  },
-  {
-    flags: '--linger <duration>',
-    description: 'Kafka producer linger [default: 5ms]',
-    path: 'sink.lingerMs',
-  },
-  {
-    flags: '--kafka-client <name>',
-    description: 'Kafka producer client: platformatic or kafkajs',
-    path: 'sink.client',
-  },
-];
+/** `brewline simulate` flags for the Kafka sink (commander attribute name → config path). */
+export const KAFKA_SINK_FLAGS: Readonly<Record<string, string>> = {
+  brokers: 'sink.brokers',
+  topic: 'sink.topic',
+  partitions: 'sink.partitions',
+  clientId: 'sink.clientId',
+  acks: 'sink.acks',
+  compression: 'sink.compression',
+  linger: 'sink.lingerMs',
+  kafkaClient: 'sink.client',
+};
 
-/** Flags the `pipeline run` command adds for `--source kafka`. */
-export const KAFKA_SOURCE_FLAGS: readonly {
-  readonly flags: string;
-  readonly description: string;
-  readonly path: string;
-}[] = [
-  {
-    flags: '--brokers <list>',
-    description: 'Kafka bootstrap brokers host:port[,…] (env KAFKA_BROKERS)',
-    path: 'source.brokers',
-  },
-  {
-    flags: '--topic <name>',
-    description: 'Kafka topic (env KAFKA_TOPIC) [default: orders]',
-    path: 'source.topic',
-  },
-  { flags: '--client-id <id>', description: 'Kafka client id [default: brewline]', path: 'source.clientId' },
-  {
-    flags: '--group <id>',
-    description: 'also commit processed offsets to this Kafka consumer group',
-    path: 'source.group',
-  },
-  {
-    flags: '--fail-on-data-loss <bool>',
-    description: 'fail when retention removed unread offsets [default: true]',
-    path: 'source.failOnDataLoss',
-  },
-];
+/** `brewline pipeline run` flags for the Kafka source. */
+export const KAFKA_SOURCE_FLAGS: Readonly<Record<string, string>> = {
+  brokers: 'source.brokers',
+  topic: 'source.topic',
+  clientId: 'source.clientId',
+  group: 'source.group',
+  failOnDataLoss: 'source.failOnDataLoss',
+};
+
+/** Help texts shared by the commands that take these flags (option spelling → help). */
+export const KAFKA_FLAG_HELP = {
+  '--brokers <list>': 'Kafka: bootstrap brokers host:port[,host:port] (env KAFKA_BROKERS)',
+  '--topic <name>': 'Kafka: topic (env KAFKA_TOPIC; default orders)',
+  '--partitions <n>': 'Kafka: partitions when the sink creates the topic (default 6)',
+  '--client-id <id>': 'Kafka: client id (env KAFKA_CLIENT_ID; default brewline)',
+  '--acks <all|1|0>': 'Kafka: producer acknowledgements (default all)',
+  '--compression <none|gzip>': 'Kafka: batch compression (default none)',
+  '--linger <duration>': 'Kafka: how long a partial batch waits for more (default 5ms)',
+  '--kafka-client <name>': 'Kafka: producer client, platformatic or kafkajs (default platformatic)',
+  '--group <id>': 'Kafka: also commit processed offsets to this consumer group (for external lag tools)',
+  '--fail-on-data-loss <bool>': 'Kafka: fail when retention removed unread offsets (default true)',
+} as const;

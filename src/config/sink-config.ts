@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bool, positiveInt } from './fields.js';
 import { eventHubsSinkConfigSchema } from './eventhubs-config.js';
+import { kafkaSinkSchema } from './kafka-config.js';
 import type { EnvBinding } from './load.js';
 
 /**
@@ -37,8 +38,9 @@ export const sinkConfigSchema = z.preprocess(
         })
         .strict(),
       eventHubsSinkConfigSchema,
+      kafkaSinkSchema,
     ],
-    { error: 'expected a sink kind: stdout, file, bus, eventhubs or null' },
+    { error: 'expected a sink kind: stdout, file, bus, kafka, eventhubs or null' },
   ),
 );
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { positiveInt } from './fields.js';
 import { eventHubsSourceConfigSchema } from './eventhubs-config.js';
+import { kafkaSourceSchema } from './kafka-config.js';
 import type { EnvBinding } from './load.js';
 
 /** Where the pipeline reads orders from. One variant per backend kind; Kafka/Event Hubs add theirs. */
@@ -22,6 +23,7 @@ export const sourceConfigSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   eventHubsSourceConfigSchema,
+  kafkaSourceSchema,
 ]);
 
 export type SourceConfig = z.output<typeof sourceConfigSchema>;
