@@ -32,7 +32,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
 /** Where the Maven-fetched jars live; git-ignored. */
 export const libsDir = process.env.BREWLINE_KAFKA_LIBS ?? join(repoRoot, '.cache', 'kafka', 'libs');
-const stateFile = join(repoRoot, '.cache', 'kafka', 'broker.json');
+/** Where `start` records the broker it left running for `stop`; tests point it elsewhere. */
+const stateFile = process.env.BREWLINE_KAFKA_STATE ?? join(repoRoot, '.cache', 'kafka', 'broker.json');
 const HOST = '127.0.0.1';
 
 function log(message) {
