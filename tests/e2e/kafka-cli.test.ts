@@ -1,0 +1,175 @@
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useKafkaBroker } from '../helpers/kafka-broker.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(REPO, 'bin', 'brewline.js');
+const FAULTS = 'late=0.02,very_late=0.005,duplicate=0.01,malformed=0.002,invalid=0.003,oversize=0.001';
+const kafka = useKafkaBroker();
+let dir: string;
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('BREWLINE_') && !k.startsWith('KAFKA_') && k !== 'EVENTHUB_CONNECTION_STRING')
+      out[k] = v;
+  }
+  return { ...out, ...extra };
+}
+
+function cli(args: readonly string[], extraEnv: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    env: env(extraEnv),
+    encoding: 'utf8',
+    timeout: 180_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+function reachable(address: string): Promise<boolean> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve) => {
+    const socket = connect({ host: host!, port: Number(port) });
+    socket.setTimeout(1000, () => (socket.destroy(), resolve(false)));
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+beforeAll(() => {
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'pipe' });
+  } catch {
+    // tsc emits even when files someone else is editing have type errors; emission is checked below.
+  }
+  if (!existsSync(join(REPO, 'dist', 'src', 'cli.js'))) throw new Error('build produced no dist/src/cli.js');
+  dir = mkdtempSync(join(tmpdir(), 'brewline-kafka-cli-'));
+}, 180_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run kafka:start / kafka:stop', () => {
+  it('starts a loopback broker, prints its address last, and stops it cleanly', async () => {
+    const state = { BREWLINE_KAFKA_STATE: join(dir, 'broker.json') };
+    const script = join(REPO, 'scripts', 'kafka', 'broker.mjs');
+    const start = spawnSync(process.execPath, [script, 'start'], {
+      env: env(state),
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    expect(start.status, start.stderr).toBe(0);
+    const lines = start.stdout.trim().split('\n');
+    const address = lines[lines.length - 1]!;
+    expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+    try {
+      expect(await reachable(address)).toBe(true);
+      const status = spawnSync(process.execPath, [script, 'status'], { env: env(state), encoding: 'utf8' });
+      expect(status.stdout.trim()).toBe(address);
+    } finally {
+      const stop = spawnSync(process.execPath, [script, 'stop'], {
+        env: env(state),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(stop.status).toBe(0);
+    }
+    expect(await reachable(address)).toBe(false);
+    expect(existsSync(join(dir, 'broker.json'))).toBe(false);
+  }, 240_000);
+});
+
+describe('simulate --sink kafka → pipeline run --source kafka → verify', () => {
+  it('carries every fault kind through a real broker with zero differences', () => {
+    const ledger = join(dir, 'ledger.json');
+    // Given 8,000 orders with every fault kind sent to a 6-partition topic
+    const sim = cli([
+      'simulate',
+      '--sink',
+      'kafka',
+      '--brokers',
+      kafka.bootstrap,
+      '--topic',
+      'cli-orders',
+      '--partitions',
+      '6',
+      '--orders',
+      '8000',
+      '--speed',
+      'max',
+      '--start',
+      '2026-01-01T07:00:00+05:45',
+      '--faults',
+      FAULTS,
+      '--ledger',
+      ledger,
+      '--json',
+    ]);
+    expect(sim.status, sim.stderr).toBe(0);
+    const summary = JSON.parse(sim.stdout.trim().split('\n').pop()!);
+    expect(summary.status).toBe('finished');
+    expect(summary.messages.errors).toBe(0);
+    expect(summary.messages.sent + summary.messages.rejected).toBe(summary.messages.generated);
+    expect(summary.sink).toMatch(/Kafka topic "cli-orders"/);
+    // When the pipeline reads the topic (brokers from KAFKA_BROKERS) until it has caught up
+    const run = cli(
+      [
+        'pipeline',
+        'run',
+        '--source',
+        'kafka',
+        '--topic',
+        'cli-orders',
+        '--available-now',
+        '--lakehouse',
+        'lh.duckdb',
+        '--checkpoint',
+        'cp',
+      ],
+      { KAFKA_BROKERS: kafka.bootstrap },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/from Kafka topic "cli-orders"/);
+    // Then verify finds no difference against the ledger
+    const verify = cli(['verify', '--ledger', ledger, '--lakehouse', 'lh.duckdb']);
+    expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout + verify.stderr).toMatch(/no differences/);
+    expect(JSON.parse(readFileSync(ledger, 'utf8')).messages.sent).toBe(summary.messages.sent);
+  }, 240_000);
+
+  it('rejects bad Kafka flags with exit code 2 and a one-line message', () => {
+    const bad = cli([
+      'simulate',
+      '--sink',
+      'kafka',
+      '--brokers',
+      kafka.bootstrap,
+      '--acks',
+      'most',
+      '--orders',
+      '1',
+    ]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/acks/);
+    const none = cli(['simulate', '--sink', 'kafka', '--orders', '1']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/bootstrap brokers/);
+  });
+
+  it('reports an unreachable broker as a failure with a hint, never echoing the SASL password', () => {
+    const run = cli(['simulate', '--sink', 'kafka', '--orders', '10'], {
+      KAFKA_BROKERS: '127.0.0.1:1',
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'pos',
+      KAFKA_SASL_PASSWORD: 'do-not-leak-this',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/cannot reach Kafka/);
+    expect(run.stderr).toMatch(/kafka:start/);
+    expect(run.stdout + run.stderr).not.toContain('do-not-leak-this');
+  }, 120_000);
+});
