@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -65,11 +65,17 @@ describe('Event Hubs end to end (simulate → AMQP test server → pipeline → 
     // When the simulator sends ORDERS orders with every fault kind (and, optionally, the service misbehaves)
     const timers: NodeJS.Timeout[] = [];
     if (inject) {
-      timers.push(setInterval(() => server.throttle(3), 400));
+      // A namespace of 1 throughput unit: the simulator at full speed meets ServerBusy whenever it bursts.
+      server.setThroughputUnits(1);
       timers.push(setInterval(() => server.dropConnections(), 3_000));
     }
+    // A send into a connection that just died waits for the operation timeout: keep it short here.
+    const config = join(dir, 'brewline.config.json');
+    writeFileSync(config, JSON.stringify({ sink: { kind: 'eventhubs', timeoutMs: 5_000 } }));
     const sim = start(
       [
+        '--config',
+        config,
         'simulate',
         '--sink',
         'eventhubs',
@@ -121,6 +127,9 @@ describe('Event Hubs end to end (simulate → AMQP test server → pipeline → 
     // connection died between the service storing it and the client hearing so: at-least-once delivery
     // that silver's dedup absorbs.)
     expect(simulate['throttled'] as number).toBeGreaterThan(0);
+    expect(report.differences.slice(0, 10), JSON.stringify(report.checks)).toEqual(
+      report.differences.filter((d) => !d.table.startsWith('gold.')).slice(0, 10),
+    );
     expect(report.checks.find((c) => c.name === 'gold tables')).toMatchObject({ ok: true });
     expect(report.differences.filter((d) => d.table.startsWith('gold.'))).toEqual([]);
     expect(server.stats.dropped).toBeGreaterThan(0);

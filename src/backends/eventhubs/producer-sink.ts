@@ -9,6 +9,9 @@ import { createProducerClient, resolveEventHubsTarget, type EventHubsTarget } fr
 import { isThrottling, translateEventHubsError } from './sdk-errors.js';
 import { ThroughputLimiter } from './throughput-limiter.js';
 
+/** ServerBusy answers one batch may meet before its send fails (about 2 minutes at the largest backoff). */
+const THROTTLE_RETRIES = 30;
+
 /** Room kept in a batch for the AMQP envelope and one event's own sections (partition key included). */
 const EVENT_OVERHEAD_BYTES = 1024;
 
@@ -247,19 +250,41 @@ export class EventHubsSink implements Sink {
     this.totals.batches++;
   }
 
-  /** Runs one SDK call under the one retrier; throttling and transient failures are retried and counted. */
+  /**
+   * Runs one SDK call under the one retrier. Throttling is the service asking to slow down, not a failure:
+   * it gets its own, larger budget (THROTTLE_RETRIES); other transient failures get `retries`.
+   */
   private withRetry<T>(doing: string, operation: () => Promise<T>): Promise<T> {
+    let throttles = 0;
+    let failures = 0;
     return retry(
       async () => {
         try {
           return await operation();
         } catch (error) {
-          if (isThrottling(error)) this.totals.throttled++;
-          throw translateEventHubsError(error, this.target, doing);
+          const throttled = isThrottling(error);
+          if (throttled) {
+            this.totals.throttled++;
+            throttles++;
+          } else {
+            failures++;
+          }
+          const translated = translateEventHubsError(error, this.target, doing);
+          const exhausted = throttled ? throttles > THROTTLE_RETRIES : failures > this.config.retries;
+          throw exhausted
+            ? new ExternalError(translated.message, {
+                cause: error,
+                hint:
+                  translated.hint ??
+                  (throttled
+                    ? 'lower the load or pass --throughput-units to stay under the namespace quota'
+                    : undefined),
+              })
+            : translated;
         }
       },
       {
-        retries: this.config.retries,
+        retries: THROTTLE_RETRIES + this.config.retries,
         initialDelayMs: this.options.initialBackoffMs ?? 200,
         maxDelayMs: this.options.maxBackoffMs ?? 5_000,
         clock: this.clock,

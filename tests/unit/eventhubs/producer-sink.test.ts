@@ -129,10 +129,12 @@ describe('EventHubsSink against the AMQP test server', () => {
 
   it('fails with a clear error when throttling outlasts the retries', async () => {
     const s = await start({}, { retries: 2 });
-    server!.throttle(10);
+    server!.throttle(40);
     const error = await s.send([{ key: 'Thamel', value: 'x' }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExternalError);
     expect((error as Error).message).toMatch(/throttled/);
+    expect(describeError(error).message).toMatch(/hint: lower the load or pass --throughput-units/);
+    expect(s.totals.throttled).toBe(31);
   });
 
   it('survives dropped connections without losing an acknowledged event', async () => {
