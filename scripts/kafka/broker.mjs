@@ -51,8 +51,32 @@ export function kafkaJarsPresent() {
 /** Fetches the broker and tools jars with Maven into the cache, once. Synchronous: it runs before anything else. */
 export function ensureKafkaJars({ quiet = false } = {}) {
   if (kafkaJarsPresent()) return libsDir;
-  if (!quiet) log(`fetching Apache Kafka with Maven into ${libsDir} (first use only)…`);
   mkdirSync(libsDir, { recursive: true });
+  // Test files start brokers in parallel workers: one fetches, the others wait for its marker.
+  const lock = join(libsDir, '.fetching');
+  const deadline = Date.now() + 20 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (kafkaJarsPresent()) return libsDir;
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for another Kafka fetch (remove ${lock} if stale)`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    if (kafkaJarsPresent()) return libsDir;
+    fetchWithMaven(quiet);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  return libsDir;
+}
+
+function fetchWithMaven(quiet) {
+  if (!quiet) log(`fetching Apache Kafka with Maven into ${libsDir} (first use only)…`);
   const result = spawnSync(
     'mvn',
     [
@@ -71,7 +95,6 @@ export function ensureKafkaJars({ quiet = false } = {}) {
     throw new Error(`mvn could not fetch Kafka (exit ${result.status}): ${detail.trim().slice(-2000)}`);
   }
   writeFileSync(join(libsDir, '.complete'), new Date().toISOString());
-  return libsDir;
 }
 
 /** A port the OS says is free right now on loopback. */
