@@ -40,7 +40,14 @@ export const eventHubsSinkConfigSchema = z
     maxInFlight: positiveInt().default(4),
     /** Largest batch in bytes (the hub's own limit when smaller). @default the hub's limit (1 MB on Standard) */
     maxBatchBytes: positiveInt().optional(),
-    /** Retries for one batch on throttling or a lost connection before the send fails. @default 8 */
+    /**
+     * How a branch picks its partition: `murmur2` computes it like Kafka and the in-process bus (same
+     * partition numbers on every backend, one full batch per partition; the branch travels as the
+     * `brewline-key` property); `service` sends the branch as the Event Hubs partition key and lets the
+     * service hash it. @default 'murmur2'
+     */
+    partitioning: z.enum(['murmur2', 'service']).default('murmur2'),
+    /** Retries for one batch on a lost connection or a timeout before the send fails. @default 8 */
     retries: positiveInt().default(8),
   })
   .strict();

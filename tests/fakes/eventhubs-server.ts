@@ -157,11 +157,18 @@ export class EventHubsTestServer {
     return `${parts.join(';')};`;
   }
 
-  /** Stored events of one partition (for assertions). */
+  /** Stored events of one partition still held (for assertions). */
   events(hub: string, partition: number): readonly StoredEvent[] {
     const log = this.partitionLog(hub, String(partition));
     if (!log) throw new RangeError(`no partition ${partition} in hub ${hub}`);
-    return Array.from({ length: log.length }, (_, i) => log.at(i)!);
+    return Array.from({ length: log.length - log.begin }, (_, i) => log.at(log.begin + i)!);
+  }
+
+  /** Retention: removes a partition's oldest events, keeping the last `keep`. */
+  expire(hub: string, partition: number, keep = 1): void {
+    const log = this.partitionLog(hub, String(partition));
+    if (!log) throw new RangeError(`no partition ${partition} in hub ${hub}`);
+    log.expire(keep);
   }
 
   /** Decoded bodies (UTF-8) of one partition's events, in sequence order. */
@@ -228,6 +235,7 @@ export class EventHubsTestServer {
   private wire(): void {
     const c = this.container;
     c.on('connection_open', (ctx: EventContext) => {
+      tolerateLateFrames(ctx.connection);
       this.connections.add(ctx.connection);
       this.claims.set(ctx.connection, []);
       this.stats.connections++;
@@ -351,6 +359,8 @@ export class EventHubsTestServer {
   /** Delivers stored events to a reader while it has credit. */
   private pump(state: ReceiverLinkState): void {
     const { sender, log } = state;
+    // Retention may have removed what this reader was about to get; it continues at the oldest event held.
+    if (state.next < log.begin) state.next = log.begin;
     while (state.next < log.length && sender.sendable()) {
       const event = log.at(state.next++)!;
       sender.send(toDelivery(event));
@@ -624,6 +634,24 @@ export class EventHubsTestServer {
     return (this.claims.get(connection) ?? []).some(
       (claim) => address === claim.path || address.startsWith(`${claim.path}/`),
     );
+  }
+}
+
+/**
+ * A client closing a subscription ends its session while dispositions and flows for it may still be on the
+ * wire. rhea treats a frame for an ended channel as a protocol error and drops the whole connection; the
+ * service just ignores such frames, and so does this server.
+ */
+function tolerateLateFrames(connection: Connection): void {
+  const c = connection as unknown as Record<string, unknown> & {
+    remote_channel_map: Record<number, unknown>;
+  };
+  for (const name of ['on_disposition', 'on_flow', 'on_transfer', 'on_detach']) {
+    const original = c[name] as (frame: { channel: number }) => void;
+    c[name] = function (this: typeof c, frame: { channel: number }) {
+      if (!this.remote_channel_map[frame.channel]) return;
+      original.call(this, frame);
+    };
   }
 }
 

@@ -124,11 +124,19 @@ export class PartitionReader {
       const sequenceNumber = Number(event.sequenceNumber);
       // After a re-attach the SDK resumes after the last event it saw; anything older is a repeat.
       if (sequenceNumber < this.expected) continue;
+      if (sequenceNumber > this.expected) {
+        // The service starts at the oldest event it still has: the ones before it are gone.
+        this.failure = new Error(
+          `sequence numbers ${this.expected}..${sequenceNumber - 1} of partition ${this.partitionId} are no longer available (removed by the hub's retention)`,
+        );
+        this.wake();
+        return;
+      }
       this.buffer.push({
         sequenceNumber,
         offset: String(event.offset),
         enqueuedTimeMs: event.enqueuedTimeUtc.getTime(),
-        partitionKey: event.partitionKey ?? null,
+        partitionKey: event.partitionKey ?? keyProperty(event.properties),
         body: toBytes(event.body),
       });
       this.expected = sequenceNumber + 1;
@@ -167,6 +175,12 @@ export class PartitionReader {
     this.roomWaiters = new Set();
     for (const wake of waiters) wake();
   }
+}
+
+/** The key brewline's sink sends as a property when it targets a partition id (`brewline-key`). */
+function keyProperty(properties: Record<string, unknown> | undefined): string | null {
+  const key = properties?.['brewline-key'];
+  return typeof key === 'string' ? key : null;
 }
 
 function toBytes(body: unknown): Uint8Array {

@@ -5,9 +5,13 @@ import { systemClock, type Clock } from '../../domain/clock.js';
 import { BrewlineError, ExternalError } from '../../errors.js';
 import { retry } from '../../retry.js';
 import type { OutgoingMessage, Rejection, SendReceipt, Sink, SinkCapabilities } from '../types.js';
+import { partitionForKey } from '../partitioner.js';
 import { createProducerClient, resolveEventHubsTarget, type EventHubsTarget } from './connection.js';
 import { isThrottling, translateEventHubsError } from './sdk-errors.js';
 import { ThroughputLimiter } from './throughput-limiter.js';
+
+/** Application property carrying the message key (the branch) when events go to an explicit partition. */
+export const KEY_PROPERTY = 'brewline-key';
 
 /** ServerBusy answers one batch may meet before its send fails (about 2 minutes at the largest backoff). */
 const THROTTLE_RETRIES = 30;
@@ -47,16 +51,17 @@ interface PendingBatch {
 
 interface Group {
   readonly options: CreateBatchOptions;
-  readonly items: { index: number; body: Uint8Array }[];
+  readonly items: { index: number; body: Uint8Array; key: string }[];
 }
 
 const encoder = new TextEncoder();
 
 /**
  * Producer sink for Azure Event Hubs over AMQP (`@azure/event-hubs`). Each `send` packs its messages into
- * `EventDataBatch`es with `tryAdd` up to the hub's batch limit — one batch stream per partition key (the
- * branch, so one branch's orders stay in order on one partition) or per explicit partition — and sends them
- * concurrently. Throttling (ServerBusy) and lost connections are retried with backoff by the one retrier and
+ * `EventDataBatch`es with `tryAdd` up to the hub's batch limit and sends them concurrently. A branch always
+ * lands on one partition, so its orders stay in order: by default the partition Kafka's murmur2 gives the
+ * branch (as on every brewline backend; one batch per partition), or with `partitioning: service` a batch per
+ * branch sent with the branch as partition key, which the service hashes itself. Throttling (ServerBusy) and lost connections are retried with backoff by the one retrier and
  * reported as `throttled`/`retries`, not as failures; events that can never fit are rejected before sending.
  */
 export class EventHubsSink implements Sink {
@@ -78,6 +83,8 @@ export class EventHubsSink implements Sink {
   private partitionIds: readonly string[] = [];
   private batchLimit = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Per partition (or key), the completion of the last send queued for it. */
+  private readonly lines = new Map<string, Promise<void>>();
 
   constructor(
     private readonly config: EventHubsSinkConfig,
@@ -138,16 +145,40 @@ export class EventHubsSink implements Sink {
     const before = { throttled: this.totals.throttled, retries: this.totals.retries };
     const rejections: Rejection[] = [];
     const groups = this.group(messages, rejections);
-    const pending: PendingBatch[] = [];
-    for (const group of groups.values()) await this.pack(client, group, pending, rejections);
-    const work = Promise.all(pending.map((p) => this.sendBatch(client, p)));
+    // Take this call's place in each partition's line now, before any await: concurrent sends (the
+    // backpressure window) must reach a partition in the order they were called, retries included.
+    const turns = [...groups].map(([id, group]) => {
+      const previous = this.lines.get(id) ?? Promise.resolve();
+      let release!: () => void;
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      this.lines.set(id, mine);
+      return { id, group, previous, mine, release };
+    });
+    let acked = 0;
+    const work = Promise.all(
+      turns.map(async ({ id, group, previous, mine, release }) => {
+        try {
+          const pending: PendingBatch[] = [];
+          await this.pack(client, group, pending, rejections);
+          await previous;
+          // One partition's batches go one after another (a retried batch is never overtaken); partitions
+          // go in parallel.
+          for (const p of pending) {
+            await this.sendBatch(client, p);
+            acked += p.batch.count;
+          }
+        } finally {
+          release();
+          if (this.lines.get(id) === mine) this.lines.delete(id);
+        }
+      }),
+    );
     this.inFlight.add(work);
     try {
       await work;
     } finally {
       this.inFlight.delete(work);
     }
-    const acked = pending.reduce((n, p) => n + p.batch.count, 0);
     this.totals.events += acked;
     this.totals.rejected += rejections.length;
     rejections.sort((a, b) => a.index - b.index);
@@ -197,9 +228,15 @@ export class EventHubsSink implements Sink {
         }
         id = `p:${m.partition}`;
         options = { partitionId: this.partitionIds[m.partition]! };
-      } else {
+      } else if (this.config.partitioning === 'service') {
         id = `k:${m.key}`;
         options = { partitionKey: m.key };
+      } else {
+        // Kafka's murmur2, like every brewline backend: a branch gets the same partition number on the bus,
+        // Kafka and Event Hubs, and one batch per partition packs far fuller than one per branch.
+        const partition = partitionForKey(m.key, this.partitionIds.length);
+        id = `p:${partition}`;
+        options = { partitionId: this.partitionIds[partition]! };
       }
       let group = groups.get(id);
       if (!group) {
@@ -209,7 +246,7 @@ export class EventHubsSink implements Sink {
         };
         groups.set(id, group);
       }
-      group.items.push({ index, body });
+      group.items.push({ index, body, key: m.key });
     }
     return groups;
   }
@@ -225,11 +262,13 @@ export class EventHubsSink implements Sink {
       this.withRetry('creating a batch', () => client.createBatch(group.options));
     let batch = await create();
     for (const item of group.items) {
-      if (batch.tryAdd({ body: item.body })) continue;
+      // A batch bound to a partition id cannot carry a partition key, so the key travels as a property.
+      const event = { body: item.body, properties: { [KEY_PROPERTY]: item.key } };
+      if (batch.tryAdd(event)) continue;
       if (batch.count > 0) {
         pending.push({ batch });
         batch = await create();
-        if (batch.tryAdd({ body: item.body })) continue;
+        if (batch.tryAdd(event)) continue;
       }
       rejections.push({
         index: item.index,

@@ -25,6 +25,17 @@ const TRANSIENT_CODES = new Set([
   'MessagingError',
 ]);
 
+/** Conditions no retry can fix (besides the ones translated with their own message below). */
+const PERMANENT_CODES = new Set([
+  'ArgumentError',
+  'InvalidOperationError',
+  'MessagingEntityDisabledError',
+  'QuotaExceededError',
+  'NotImplementedError',
+  'SequenceOutOfOrderError',
+  'ProducerDisconnectedError',
+]);
+
 function asMessagingError(error: unknown): MessagingErrorLike {
   if (error instanceof AggregateError && error.errors.length > 0) {
     return asMessagingError(error.errors[error.errors.length - 1]);
@@ -78,11 +89,14 @@ export function translateEventHubsError(
     default:
       break;
   }
-  const systemCode = (error as { code?: unknown } | null)?.code;
-  const transient =
-    TRANSIENT_CODES.has(code) ||
-    e.retryable === true ||
-    (typeof systemCode === 'string' && /^E[A-Z]+$/.test(systemCode));
+  // Anything not known to be permanent is worth a bounded retry: on a flaky link the SDK reports lost
+  // connections under several names (and sometimes as "Unknown error encountered").
+  const permanent =
+    PERMANENT_CODES.has(code) ||
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    (e.retryable === false && !TRANSIENT_CODES.has(code) && code !== '');
+  const transient = !permanent;
   return new ExternalError(
     `Event Hubs error while ${doing} (${target.description}): ${detail || code || 'unknown error'}`,
     {

@@ -24,6 +24,8 @@ export interface EventHubsSourceOptions {
 }
 
 const decoder = new TextDecoder();
+/** How often `waitForData` asks the hub for new positions. */
+const WAIT_POLL_MS = 250;
 
 /**
  * Lag of an Event Hubs partition, read fresh from `$management` (`getPartitionProperties`): the last
@@ -70,10 +72,13 @@ export class EventHubsLagProbe implements LagProbe {
     return this.partitionIds;
   }
 
+  /** Latest positions seen by the last `positions()`, the baseline `waitForData` compares with. */
+  protected readonly lastLatest = new Map<number, number>();
+
   async positions(): Promise<PartitionPosition[]> {
     const client = await this.connect();
     const ids = await this.refreshPartitions(client);
-    return Promise.all(
+    const positions = await Promise.all(
       ids.map(async (id) => {
         const p = await this.call(`reading partition ${id}`, () => client.getPartitionProperties(id));
         const earliest = Number(p.beginningSequenceNumber);
@@ -88,6 +93,8 @@ export class EventHubsLagProbe implements LagProbe {
         };
       }),
     );
+    for (const p of positions) this.lastLatest.set(p.partition, p.latest);
+    return positions;
   }
 
   /** Enqueued time of the event at a sequence number (one short receive; remembered). */
@@ -146,7 +153,7 @@ export class EventHubsLagProbe implements LagProbe {
  */
 export class EventHubsSource extends EventHubsLagProbe implements Source {
   readonly id: string;
-  readonly capabilities: SourceCapabilities = { denseOffsets: true, canWait: false, externalCommit: false };
+  readonly capabilities: SourceCapabilities = { denseOffsets: true, canWait: true, externalCommit: false };
   private readonly readers = new Map<number, PartitionReader>();
 
   constructor(config: EventHubsSourceConfig, options: EventHubsSourceOptions = {}) {
@@ -163,8 +170,11 @@ export class EventHubsSource extends EventHubsLagProbe implements Source {
     const client = this.client;
     if (!client) throw new BrewlineError('the Event Hubs source is not open');
     const timeout = this.options.readTimeoutMs ?? 30_000;
+    // A range may end past what exists (the seam allows it): clamp to the fresh end before waiting for events.
+    if (ranges.some((r) => r.to > (this.lastLatest.get(r.partition) ?? 0))) await this.positions();
     const perRange = await Promise.all(
-      ranges.map(async (range) => {
+      ranges.map(async (wanted) => {
+        const range = { ...wanted, to: Math.min(wanted.to, this.lastLatest.get(wanted.partition) ?? 0) };
         if (range.to <= range.from) return [];
         let reader = this.readers.get(range.partition);
         if (!reader) {
@@ -215,6 +225,31 @@ export class EventHubsSource extends EventHubsLagProbe implements Source {
       }),
     );
     return perRange.flat();
+  }
+
+  /**
+   * Resolves once a partition holds more than the last `positions()` saw, or after `timeoutMs`. Event Hubs
+   * has no "new data" signal over `$management`, so this polls the partition properties a few times a second.
+   */
+  async waitForData(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const baseline = new Map(this.lastLatest);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0 || signal?.aborted) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(WAIT_POLL_MS, left));
+        function done(): void {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+      });
+      if (signal?.aborted) return;
+      const positions = await this.positions();
+      if (positions.some((p) => p.latest > (baseline.get(p.partition) ?? 0))) return;
+    }
   }
 
   override async close(): Promise<void> {

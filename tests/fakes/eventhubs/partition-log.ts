@@ -17,7 +17,9 @@ export interface StoredEvent {
  */
 export class PartitionLog {
   readonly id: string;
-  private readonly events: StoredEvent[] = [];
+  private events: StoredEvent[] = [];
+  /** Sequence number of events[0]: grows when retention removes old events. */
+  private base = 0;
   private nextOffset = 0;
   private readonly listeners = new Set<() => void>();
 
@@ -25,12 +27,25 @@ export class PartitionLog {
     this.id = id;
   }
 
+  /** The next sequence number: one past the last event ever enqueued. */
   get length(): number {
-    return this.events.length;
+    return this.base + this.events.length;
   }
 
-  at(index: number): StoredEvent | undefined {
-    return this.events[index];
+  /** First sequence number still held. */
+  get begin(): number {
+    return this.base;
+  }
+
+  at(sequenceNumber: number): StoredEvent | undefined {
+    return sequenceNumber < this.base ? undefined : this.events[sequenceNumber - this.base];
+  }
+
+  /** Removes the oldest events as retention would, keeping the last `keep`. */
+  expire(keep: number): void {
+    const drop = Math.max(0, this.events.length - keep);
+    this.events = this.events.slice(drop);
+    this.base += drop;
   }
 
   append(encoded: Buffer, partitionKey: string | undefined, enqueuedTimeMs: number): StoredEvent {
@@ -38,7 +53,7 @@ export class PartitionLog {
     // Enqueued time never goes backwards within a partition, even if the host clock does.
     const time = last ? Math.max(last.enqueuedTimeMs, enqueuedTimeMs) : enqueuedTimeMs;
     const event: StoredEvent = {
-      sequenceNumber: this.events.length,
+      sequenceNumber: this.length,
       offset: this.nextOffset,
       enqueuedTimeMs: time,
       partitionKey,
@@ -69,23 +84,23 @@ export class PartitionLog {
   } {
     const last = this.events[this.events.length - 1];
     return {
-      begin_sequence_number: 0,
-      last_enqueued_sequence_number: last ? last.sequenceNumber : -1,
+      begin_sequence_number: this.base,
+      last_enqueued_sequence_number: this.length - 1,
       last_enqueued_offset: last ? String(last.offset) : '-1',
       last_enqueued_time_utc: new Date(last ? last.enqueuedTimeMs : 0),
-      is_partition_empty: last === undefined,
+      is_partition_empty: this.events.length === 0,
     };
   }
 
-  /** Index of the first event a receiver attached with this filter gets. */
+  /** Sequence number of the first event a receiver attached with this filter gets (never before `begin`). */
   startIndex(filter: EventPositionFilter): number {
     switch (filter.kind) {
       case 'sequence-number': {
         const first = filter.inclusive ? filter.value : filter.value + 1;
-        return Math.min(Math.max(first, 0), this.events.length);
+        return Math.min(Math.max(first, this.base), this.length);
       }
       case 'offset': {
-        if (filter.value === 'latest') return this.events.length;
+        if (filter.value === 'latest') return this.length;
         const target = filter.value;
         return this.firstIndex((e) => (filter.inclusive ? e.offset >= target : e.offset > target));
       }
@@ -107,6 +122,6 @@ export class PartitionLog {
       if (satisfies(this.events[mid]!)) hi = mid;
       else lo = mid + 1;
     }
-    return lo;
+    return this.base + lo;
   }
 }

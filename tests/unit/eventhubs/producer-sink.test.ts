@@ -5,6 +5,7 @@ import { eventHubsSinkConfigSchema } from '../../../src/config/eventhubs-config.
 import type { Clock } from '../../../src/domain/clock.js';
 import { describeError, ExternalError } from '../../../src/errors.js';
 import { EventHubsTestServer, type EventHubsTestServerOptions } from '../../fakes/eventhubs-server.js';
+import { partitionForKey as kafkaPartition } from '../../../src/backends/partitioner.js';
 import { partitionForKey } from '../../fakes/eventhubs/partition-key-hash.js';
 
 /** A clock whose sleeps return at once while time moves on: backoff and caps run without real waiting. */
@@ -57,9 +58,25 @@ describe('EventHubsSink against the AMQP test server', () => {
     return sink;
   }
 
-  it('packs orders into keyed batches so each branch stays in order on the partition the service picks', async () => {
-    // Given a 4-partition hub
+  it('packs orders into full per-partition batches, each branch in order on its Kafka murmur2 partition', async () => {
     const s = await start();
+    const receipt = await s.send(orders(500));
+    expect(receipt).toMatchObject({ acked: 500, rejections: [], throttled: 0 });
+    for (const branch of BRANCHES) {
+      const ids = server!
+        .bodies('orders', kafkaPartition(branch, 4))
+        .map((b) => JSON.parse(b) as { order_id: string; branch: string })
+        .filter((o) => o.branch === branch)
+        .map((o) => Number(o.order_id.slice(2)));
+      expect(ids).toEqual(Array.from({ length: 100 }, (_, i) => i * 5 + BRANCHES.indexOf(branch)));
+    }
+    // one AMQP batch per partition that got orders, not one per event or per branch
+    expect(server!.stats.batches).toBeLessThanOrEqual(4);
+  });
+
+  it('with partitioning=service, sends the branch as partition key and lets the service hash it', async () => {
+    // Given a 4-partition hub
+    const s = await start({}, { partitioning: 'service' });
     // When 500 orders of 5 branches are sent in one call
     const receipt = await s.send(orders(500));
     // Then every order is acknowledged, nothing throttled or rejected
@@ -121,7 +138,7 @@ describe('EventHubsSink against the AMQP test server', () => {
     const receipt = await s.send([{ key: 'Thamel', value: 'once' }]);
     expect(receipt).toMatchObject({ acked: 1, throttled: 3, retries: 3 });
     expect(server!.stats.throttled).toBe(3);
-    expect(server!.bodies('orders', partitionForKey('Thamel', 4))).toEqual(['once']);
+    expect(server!.bodies('orders', kafkaPartition('Thamel', 4))).toEqual(['once']);
     // full-jitter exponential backoff: each ceiling doubles
     expect(clock.slept).toHaveLength(3);
     expect(clock.slept[2]!).toBeGreaterThan(clock.slept[0]!);

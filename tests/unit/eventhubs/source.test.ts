@@ -79,7 +79,7 @@ describe('EventHubsSource and lag probe against the AMQP test server', () => {
       topic: 'orders',
       partition: 0,
       offset: 0,
-      key: null,
+      key: 'b0',
       value: 'p0-e0',
       timestampType: 'EnqueuedTime',
     });
