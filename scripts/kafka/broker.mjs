@@ -277,21 +277,28 @@ export async function startKafkaBroker(options = {}) {
   writeFileSync(join(dir, 'log4j2.yaml'), log4jConfig(dir));
 
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
-    const format = spawnSync(
-      'java',
-      javaArgs(dir, 256, 'kafka.tools.StorageTool', [
-        'format',
-        '-t',
-        clusterId(),
-        '-c',
-        properties,
-        '--standalone',
-      ]),
-      { encoding: 'utf8', timeout: 120_000 },
-    );
+    // One retry: a JVM can fail to start on a machine under load; the second error is reported.
+    let format;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      format = spawnSync(
+        'java',
+        javaArgs(dir, 256, 'kafka.tools.StorageTool', [
+          'format',
+          '-t',
+          clusterId(),
+          '-c',
+          properties,
+          '--standalone',
+        ]),
+        { encoding: 'utf8', timeout: 120_000 },
+      );
+      if (format.status === 0) break;
+      rmSync(join(dir, 'data'), { recursive: true, force: true });
+    }
     if (format.status !== 0) {
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
       throw new Error(
-        `formatting the KRaft storage failed: ${(format.stderr || format.stdout || String(format.error)).trim().slice(-1500)}`,
+        `formatting the KRaft storage failed (exit ${format.status}): ${(format.stderr || format.stdout || String(format.error)).trim().slice(-1500)}`,
       );
     }
   }
@@ -307,6 +314,7 @@ export async function startKafkaBroker(options = {}) {
   try {
     await waitReady(broker, timeoutMs);
   } catch (error) {
+    // Keep a caller's folder (and the logs the error points at); a fresh temp folder is kept for its logs too.
     await stopKafkaBroker(broker, { keepData: true });
     throw error;
   }
