@@ -7,6 +7,12 @@ export interface KafkaBroker {
   readonly pid: number;
   /** The broker's folder (config, data, logs). */
   readonly dir: string;
+  /** With `security`: a SASL_PLAINTEXT listener (PLAIN and SCRAM-SHA-256). */
+  readonly saslBootstrap?: string;
+  /** With `security`: a TLS listener with a self-signed certificate for 127.0.0.1. */
+  readonly tlsBootstrap?: string;
+  /** With `security`: that certificate, PEM, for clients' CA setting. */
+  readonly caFile?: string;
 }
 
 export interface StartOptions {
@@ -21,6 +27,8 @@ export interface StartOptions {
   /** Leave the broker running after this process exits (kafka:start). @default false */
   detached?: boolean;
   quiet?: boolean;
+  /** Also open SASL and TLS listeners for these users (name → password), for security tests. */
+  security?: { users: Record<string, string> };
 }
 
 export const repoRoot: string;

@@ -115,16 +115,36 @@ function clusterId() {
   return randomBytes(16).toString('base64url');
 }
 
-function serverProperties(dir, port, controllerPort) {
+function serverProperties(dir, port, controllerPort, secure) {
+  const listeners = [`PLAINTEXT://${HOST}:${port}`];
+  const lines = [];
+  if (secure) {
+    // Extra listeners for security tests: SASL (PLAIN and SCRAM-SHA-256) in clear, and TLS with a
+    // self-signed certificate for 127.0.0.1.
+    listeners.push(`SASL_PLAINTEXT://${HOST}:${secure.saslPort}`, `SSL://${HOST}:${secure.tlsPort}`);
+    const users = Object.entries(secure.users)
+      .map(([user, password]) => `user_${user}="${password}"`)
+      .join(' ');
+    lines.push(
+      'sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256',
+      `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${users};`,
+      'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      `ssl.keystore.location=${join(dir, 'broker.p12')}`,
+      'ssl.keystore.type=PKCS12',
+      `ssl.keystore.password=${secure.keystorePassword}`,
+      `ssl.key.password=${secure.keystorePassword}`,
+    );
+  }
   return [
     'process.roles=broker,controller',
     'node.id=1',
-    `listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${HOST}:${port}`,
+    `listeners=${listeners.join(',')},CONTROLLER://${HOST}:${controllerPort}`,
+    `advertised.listeners=${listeners.join(',')}`,
     `controller.quorum.bootstrap.servers=${HOST}:${controllerPort}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL',
+    ...lines,
     `log.dirs=${join(dir, 'data')}`,
     'num.partitions=1',
     'offsets.topic.replication.factor=1',
@@ -182,6 +202,51 @@ function javaArgs(dir, heapMb, mainClass, args) {
     mainClass,
     ...args,
   ];
+}
+
+/** A self-signed key pair for 127.0.0.1 (keytool ships with the JDK) and its certificate as PEM for clients. */
+function selfSignedCertificate(dir, password) {
+  const keystore = join(dir, 'broker.p12');
+  const run = (args) => {
+    const r = spawnSync('keytool', args, { encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0)
+      throw new Error(`keytool ${args[0]} failed: ${(r.stderr || r.stdout || String(r.error)).trim()}`);
+  };
+  run([
+    '-genkeypair',
+    '-alias',
+    'broker',
+    '-keyalg',
+    'RSA',
+    '-keysize',
+    '2048',
+    '-validity',
+    '7',
+    '-dname',
+    'CN=127.0.0.1',
+    '-ext',
+    'SAN=IP:127.0.0.1',
+    '-keystore',
+    keystore,
+    '-storetype',
+    'PKCS12',
+    '-storepass',
+    password,
+    '-keypass',
+    password,
+  ]);
+  run([
+    '-exportcert',
+    '-rfc',
+    '-alias',
+    'broker',
+    '-keystore',
+    keystore,
+    '-storepass',
+    password,
+    '-file',
+    join(dir, 'broker-cert.pem'),
+  ]);
 }
 
 function tcpReachable(port, timeoutMs = 500) {
@@ -271,9 +336,27 @@ export async function startKafkaBroker(options = {}) {
   port ??= await freePort();
   controllerPort ??= await freePort();
   if (controllerPort === port) controllerPort = await freePort();
-  writeFileSync(metaFile, JSON.stringify({ port, controllerPort }));
+  let secure;
+  if (options.security) {
+    const saved = existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, 'utf8')) : {};
+    secure = {
+      saslPort: saved.saslPort ?? (await freePort()),
+      tlsPort: saved.tlsPort ?? (await freePort()),
+      users: options.security.users,
+      keystorePassword: 'brewline-test-keystore',
+    };
+    if (!existsSync(join(dir, 'broker.p12'))) selfSignedCertificate(dir, secure.keystorePassword);
+  }
+  writeFileSync(
+    metaFile,
+    JSON.stringify({
+      port,
+      controllerPort,
+      ...(secure ? { saslPort: secure.saslPort, tlsPort: secure.tlsPort } : {}),
+    }),
+  );
   const properties = join(dir, 'server.properties');
-  writeFileSync(properties, serverProperties(dir, port, controllerPort));
+  writeFileSync(properties, serverProperties(dir, port, controllerPort, secure));
   writeFileSync(join(dir, 'log4j2.yaml'), log4jConfig(dir));
 
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
@@ -289,6 +372,11 @@ export async function startKafkaBroker(options = {}) {
           '-c',
           properties,
           '--standalone',
+          // SCRAM credentials live in the cluster metadata: they are added when the storage is formatted.
+          ...Object.entries(secure?.users ?? {}).flatMap(([name, password]) => [
+            '--add-scram',
+            `SCRAM-SHA-256=[name=${name},password=${password}]`,
+          ]),
         ]),
         { encoding: 'utf8', timeout: 120_000 },
       );
@@ -310,7 +398,20 @@ export async function startKafkaBroker(options = {}) {
   });
   closeSync(out);
   if (options.detached) child.unref();
-  const broker = { bootstrap: `${HOST}:${port}`, port, controllerPort, pid: child.pid, dir };
+  const broker = {
+    bootstrap: `${HOST}:${port}`,
+    port,
+    controllerPort,
+    pid: child.pid,
+    dir,
+    ...(secure
+      ? {
+          saslBootstrap: `${HOST}:${secure.saslPort}`,
+          tlsBootstrap: `${HOST}:${secure.tlsPort}`,
+          caFile: join(dir, 'broker-cert.pem'),
+        }
+      : {}),
+  };
   try {
     await waitReady(broker, timeoutMs);
   } catch (error) {
