@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BusSink, BusSource, dropBus, getBus } from '../backends/bus/index.js';
@@ -44,8 +44,11 @@ export const DEMO_ORDERS_PER_HOUR = 2500;
 export const DEMO_FAULTS =
   'late=0.01,very_late=0.002,duplicate=0.005,malformed=0.001,invalid=0.002,oversize=0.0005';
 export const DEMO_LAKEHOUSE = '.brewline/demo.duckdb';
-/** The in-process bus keeps this many messages per partition: bounded memory on long demos. */
-const DEMO_RETAIN_PER_PARTITION = 200_000;
+/**
+ * The in-process bus keeps this many messages per partition: bounded memory on long demos (about 100 s of
+ * the demo's peak rate; the engine normally trails by one trigger interval).
+ */
+const DEMO_RETAIN_PER_PARTITION = 25_000;
 /** After the load generator stops, how long the engine may take to process what is left. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -57,6 +60,12 @@ const markerOf = (lakehouse: string): string => `${lakehouse}.demo`;
 /** Starts from an empty lakehouse and checkpoint (the in-process bus starts empty too), refusing to delete data that is not the demo's. */
 function prepareLakehouse(lakehouse: string, checkpoint: string): void {
   const marker = markerOf(lakehouse);
+  const owner = existsSync(marker) ? Number(/pid (\d+)/.exec(readFileSync(marker, 'utf8'))?.[1]) : NaN;
+  if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+    throw new ConfigError(`another brewline demo (pid ${owner}) is using ${lakehouse}`, {
+      hint: 'stop it first, or give this one its own --lakehouse',
+    });
+  }
   if (existsSync(lakehouse) && !existsSync(marker)) {
     throw new ConfigError(
       `${lakehouse} exists and was not made by \`brewline demo\`; the demo will not replace it`,
@@ -185,7 +194,7 @@ export function registerDemo(program: Command): Command {
         await lakehouse.open();
         writeFileSync(
           markerOf(lakehousePath),
-          'made by `brewline demo`; the next demo replaces this lakehouse\n',
+          `made by \`brewline demo\` (pid ${process.pid}); the next demo replaces this lakehouse\n`,
         );
         const reader = await lakehouse.reader();
 
@@ -245,6 +254,8 @@ export function registerDemo(program: Command): Command {
         engineRun.catch(() => finish());
         if (format === 'tui') {
           // Ink and React load only for a terminal dashboard (yoga's WebAssembly start-up is not free).
+          // React's development build keeps debugging data for every render: a third more memory here.
+          process.env['NODE_ENV'] ??= 'production';
           const { runDashboard } = await import('../tui/run-dashboard.js');
           const { themeFromEnv } = await import('../tui/theme.js');
           const dashboard = runDashboard(model, themeFromEnv());
@@ -307,6 +318,16 @@ export function registerDemo(program: Command): Command {
         }
       }),
     );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else — still alive.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A path as the user would type it from here. */

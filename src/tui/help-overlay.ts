@@ -1,6 +1,6 @@
 import { KEY_HELP } from './use-dashboard.js';
 import { PANELS, PANEL_TITLES } from './use-dashboard-state.js';
-import { padEnd, span, type Line } from './spans.js';
+import { flow, padEnd, span, type Line } from './spans.js';
 
 /** The `?` overlay: every key and what it does, then the panel numbers and the colour legend. */
 export function helpLines(width: number, height: number): Line[] {
@@ -10,27 +10,40 @@ export function helpLines(width: number, height: number): Line[] {
     span(k.does),
   ]);
   lines.push([]);
-  lines.push([
-    span('panels ', undefined, { dim: true }),
-    span(PANELS.map((p, i) => `${i + 1} ${PANEL_TITLES[p]}`).join(' · ')),
-  ]);
-  lines.push([
-    span('verdicts ', undefined, { dim: true }),
-    span('OK', 'ok'),
-    span(' caught up · '),
-    span('WARN', 'warn'),
-    span(' lag never fell · '),
-    span('STALL', 'bad'),
-    span(' offset stuck · '),
-    span('STOP', 'bad'),
-    span(' no progress · '),
-    span('REWIND', 'bad'),
-    span(' offset went back'),
-  ]);
-  lines.push([
-    span('▲ lag rising; yellow: drops, quarantine or a slow rate; red: errors and bad verdicts', undefined, {
-      dim: true,
-    }),
-  ]);
-  return lines.slice(0, Math.max(0, height)).map((l) => (width > 0 ? l : []));
+  lines.push(
+    ...flow(
+      [
+        [span('panels', undefined, { dim: true })],
+        ...PANELS.map((p, i) => [span(`${i + 1} ${PANEL_TITLES[p]}`)]),
+      ],
+      width,
+      ' · ',
+    ),
+  );
+  lines.push(
+    ...flow(
+      [
+        [span('verdicts', undefined, { dim: true })],
+        [span('OK', 'ok'), span(' caught up')],
+        [span('WARN', 'warn'), span(' lag never fell')],
+        [span('STALL', 'bad'), span(' offset stuck')],
+        [span('STOP', 'bad'), span(' no progress')],
+        [span('REWIND', 'bad'), span(' offset went back')],
+      ],
+      width,
+      '  ',
+    ),
+  );
+  lines.push(
+    ...flow(
+      [
+        [span('▲ lag rising', 'warn')],
+        [span('yellow: drops, quarantine, a slow rate', undefined, { dim: true })],
+        [span('red: errors and bad verdicts', undefined, { dim: true })],
+      ],
+      width,
+      ' · ',
+    ),
+  );
+  return lines.slice(0, Math.max(0, height));
 }

@@ -1,12 +1,33 @@
 import { Box, Text } from 'ink';
-import { fitLine, span, truncate, type Line } from './spans.js';
+import { fitLine, span, truncate, type Line, type Span } from './spans.js';
 import type { Theme, Tone } from './theme.js';
+
+/** Joins neighbouring spans of the same style: Ink measures every text node on every frame. */
+export function mergeSpans(line: Line, theme: Theme): Span[] {
+  const out: Span[] = [];
+  for (const s of line) {
+    if (s.text === '') continue;
+    const prev = out[out.length - 1];
+    if (
+      prev &&
+      theme.tone(prev.tone) === theme.tone(s.tone) &&
+      !prev.bold === !s.bold &&
+      !prev.dim === !s.dim &&
+      !prev.inverse === !s.inverse
+    ) {
+      out[out.length - 1] = { ...prev, text: prev.text + s.text };
+    } else {
+      out.push(s);
+    }
+  }
+  return out;
+}
 
 /** One line of spans as Ink text (colour only through the theme, so NO_COLOR drops every colour code). */
 export function LineText({ line, theme }: { line: Line; theme: Theme }) {
   return (
-    <Text wrap="truncate">
-      {line.map((s, i) => (
+    <Text>
+      {mergeSpans(line, theme).map((s, i) => (
         <Text key={i} color={theme.tone(s.tone)} bold={s.bold} dimColor={s.dim} inverse={s.inverse}>
           {s.text}
         </Text>

@@ -116,6 +116,14 @@ describe('brewline demo without a terminal', () => {
     expect(refused.stderr).toContain('was not made by `brewline demo`');
     expect(existsSync(precious)).toBe(true);
 
+    // A lakehouse a running demo uses (its marker names a live pid: this test's) is left alone too
+    const busy = join(dir, 'busy.duckdb');
+    writeFileSync(busy, '');
+    writeFileSync(`${busy}.demo`, `made by \`brewline demo\` (pid ${process.pid})\n`);
+    const taken = cli(['demo', '--duration', '1s', '--lakehouse', busy]);
+    expect(taken.status).toBe(2);
+    expect(taken.stderr).toContain(`another brewline demo (pid ${process.pid}) is using`);
+
     const badDuration = cli(['demo', '--duration', 'soon']);
     expect(badDuration.status).toBe(2);
     expect(badDuration.stderr).toContain('--duration');
