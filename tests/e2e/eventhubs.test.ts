@@ -110,7 +110,15 @@ describe('Event Hubs end to end (simulate → AMQP test server → pipeline → 
       env,
     ).done;
     expect(verify.stderr).not.toMatch(/internal error/);
-    return { simulate: summary, verify, report: JSON.parse(verify.stdout) as VerifyReport };
+    const report = JSON.parse(verify.stdout) as VerifyReport;
+    // The figures of the run, for the record (vitest shows them with the test).
+    console.log(
+      `eventhubs e2e${inject ? ' (throttling + drops)' : ''}: ${ORDERS} orders, ` +
+        `${String(summary['messages_per_second'])} msg/s, throttled ${String(summary['throttled'])}, ` +
+        `server batches ${server.stats.batches}, throttled ${server.stats.throttled}, dropped ${server.stats.dropped}, ` +
+        `differences ${report.differences.length} (${[...new Set(report.differences.map((d) => d.table))].join(', ') || 'none'})`,
+    );
+    return { simulate: summary, verify, report };
   }
 
   it('verifies with zero differences after a clean run', async () => {

@@ -37,6 +37,7 @@ export class EventHubsLagProbe implements LagProbe {
   readonly description: string;
   protected readonly target: EventHubsTarget;
   protected client: EventHubConsumerClient | undefined;
+  private lookupClient: EventHubConsumerClient | undefined;
   private partitionIds: readonly string[] = [];
   private readonly timestamps = new Map<string, number>();
 
@@ -102,10 +103,15 @@ export class EventHubsLagProbe implements LagProbe {
     const key = `${partition}:${offset}`;
     const known = this.timestamps.get(key);
     if (known !== undefined) return known;
-    const client = await this.connect();
     const position = (await this.positions()).find((p) => p.partition === partition);
     if (!position || offset < position.earliest || offset >= position.latest) return undefined;
-    const reader = new PartitionReader(client, String(partition), { receiveBatchSize: 1, highWater: 1 });
+    // A client of its own: the SDK allows one subscription per partition and client, and the source's
+    // readers may hold them.
+    this.lookupClient ??= await createConsumerClient(this.target, this.config.consumerGroup);
+    const reader = new PartitionReader(this.lookupClient, String(partition), {
+      receiveBatchSize: 1,
+      highWater: 1,
+    });
     try {
       const [event] = await reader.read(offset, offset + 1, this.target.timeoutMs);
       if (!event) return undefined;
@@ -122,9 +128,10 @@ export class EventHubsLagProbe implements LagProbe {
   }
 
   async close(): Promise<void> {
-    const client = this.client;
+    const clients = [this.client, this.lookupClient];
     this.client = undefined;
-    await client?.close();
+    this.lookupClient = undefined;
+    await Promise.all(clients.map((c) => c?.close()));
   }
 
   protected call<T>(doing: string, operation: () => Promise<T>): Promise<T> {

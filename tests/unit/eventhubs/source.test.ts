@@ -90,6 +90,8 @@ describe('EventHubsSource and lag probe against the AMQP test server', () => {
       { partition: 2, from: 0, to: 40 },
     ]);
     expect(rerun).toEqual(first);
+    // And the source, as the pipeline's lag probe, can time an unread event while its reader holds the partition
+    expect(await source.timestampAt(0, 299)).toBe(server!.events('orders', 0)[299]!.enqueuedTimeMs);
   });
 
   it('keeps reading exactly after the server drops its connections', async () => {
