@@ -27,7 +27,7 @@ export class SendStats implements SimulatorStore {
   private readonly latencies = new Float64Array(LATENCY_SAMPLES);
   private latencyCount = 0;
   private maxLatency = 0;
-  private readonly rateSamples: { at: number; acked: number }[] = [];
+  private readonly rateSamples: { at: number; acked: number; target: number | null }[] = [];
   private snapshot: SimulatorSnapshot;
   private readonly listeners = new Set<() => void>();
 
@@ -61,11 +61,25 @@ export class SendStats implements SimulatorStore {
     orders: number,
     faults: Record<FaultKind, number>,
   ): void {
-    this.rateSamples.push({ at: nowMs, acked: this.acked });
+    this.rateSamples.push({ at: nowMs, acked: this.acked, target: targetRate });
     while (this.rateSamples.length > 2 && this.rateSamples[1]!.at <= nowMs - RATE_WINDOW_MS)
       this.rateSamples.shift();
     this.snapshot = this.build(simulatedNowMs, targetRate, orders, faults);
     for (const listener of [...this.listeners]) listener();
+  }
+
+  /**
+   * The target averaged over the same window as the actual rate: at fast simulated speeds the day curve moves
+   * within seconds, and an instantaneous target next to a 5 s average would look like a pacing error.
+   */
+  private windowTarget(latest: number | null): number | null {
+    if (latest === null || this.rateSamples.length === 0) return latest;
+    let sum = 0;
+    for (const sample of this.rateSamples) {
+      if (sample.target === null) return latest;
+      sum += sample.target;
+    }
+    return sum / this.rateSamples.length;
   }
 
   private build(
@@ -82,7 +96,7 @@ export class SendStats implements SimulatorStore {
     return {
       status: this.status,
       simulatedNowMs,
-      targetRate,
+      targetRate: this.windowTarget(targetRate),
       actualRate: span > 0 ? ((last!.acked - first!.acked) * 1000) / span : 0,
       generated: this.generated,
       acked: this.acked,
