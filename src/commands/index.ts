@@ -5,17 +5,18 @@ import { registerVerify } from './verify.js';
 import { registerQuery } from './query.js';
 import { registerDemo } from './demo.js';
 import { registerMonitor } from './monitor.js';
+import { registerLag } from './lag.js';
 
 /**
  * Every command registers itself here. Subcommands inherit the program's exitOverride/output settings, so a
  * bad flag anywhere is one readable message and exit code 2.
  */
 export function registerCommands(program: Command): void {
-  void program;
   registerSimulate(program);
   registerPipeline(program);
   registerVerify(program);
   registerQuery(program);
   registerDemo(program);
   registerMonitor(program);
+  registerLag(program);
 }

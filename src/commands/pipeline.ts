@@ -3,15 +3,13 @@ import type { Command } from 'commander';
 import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
 import { createSource } from '../backends/sources.js';
 import type { FlagValue } from '../config/load.js';
-import { sourceFromFlag } from '../config/source-config.js';
-import { EVENTHUBS_FLAG_HELP, EVENTHUBS_SOURCE_FLAGS } from '../config/eventhubs-config.js';
-import { KAFKA_FLAG_HELP, KAFKA_SOURCE_FLAGS } from '../config/kafka-config.js';
 import { formatEventTime } from '../domain/time.js';
 import { ConfigError } from '../errors.js';
 import { StreamingQuery } from '../pipeline/engine.js';
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
 import type { BatchProgress, EngineEvent } from '../pipeline/progress-types.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
+import { addSourceOptions, sourceFlagValues } from './source-options.js';
 
 /** Flag → config path (every setting also has a config key; see README "Pipeline"). */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -52,21 +50,12 @@ export function registerPipeline(program: Command): Command {
   const pipeline = program
     .command('pipeline')
     .description('the embedded medallion pipeline (bronze → silver → gold on DuckDB)');
-  pipeline
+  const run = pipeline
     .command('run')
-    .description('run the streaming query: micro-batches from a source into the lakehouse, with a checkpoint')
-    .option(
-      '--source <bus|file:PATH|kafka|eventhubs>',
-      'where orders come from: bus[:NAME], file:PATH, kafka or eventhubs (env BREWLINE_SOURCE)',
-    )
-    .option('--hub <name>', EVENTHUBS_FLAG_HELP.hub)
-    .option('--namespace <host>', EVENTHUBS_FLAG_HELP.namespace)
-    .option('--consumer-group <name>', EVENTHUBS_FLAG_HELP.consumerGroup)
-    .option('--brokers <list>', KAFKA_FLAG_HELP['--brokers <list>'])
-    .option('--topic <name>', KAFKA_FLAG_HELP['--topic <name>'])
-    .option('--client-id <id>', KAFKA_FLAG_HELP['--client-id <id>'])
-    .option('--group <id>', KAFKA_FLAG_HELP['--group <id>'])
-    .option('--fail-on-data-loss <bool>', KAFKA_FLAG_HELP['--fail-on-data-loss <bool>'])
+    .description(
+      'run the streaming query: micro-batches from a source into the lakehouse, with a checkpoint',
+    );
+  addSourceOptions(run)
     .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
     .option(
       '--checkpoint <dir>',
@@ -87,18 +76,13 @@ export function registerPipeline(program: Command): Command {
     )
     .action(
       action(async (_opts: unknown, command: Command) => {
-        const opts = command.opts<{ source?: string; trigger?: string; availableNow?: boolean }>();
+        const opts = command.opts<{ trigger?: string; availableNow?: boolean }>();
         if (opts.trigger !== undefined && opts.availableNow) {
           throw new ConfigError('--trigger and --available-now cannot be combined', {
             hint: 'pick one: a fixed interval, or process what is available and stop',
           });
         }
-        const flags: FlagValue[] = flagValues(command, FLAGS);
-        if (opts.source !== undefined)
-          flags.push({ path: 'source', flag: '--source', value: sourceFromFlag(opts.source) });
-        // After --source, which sets the whole source subtree.
-        flags.push(...flagValues(command, EVENTHUBS_SOURCE_FLAGS));
-        flags.push(...flagValues(command, KAFKA_SOURCE_FLAGS));
+        const flags: FlagValue[] = [...flagValues(command, FLAGS), ...sourceFlagValues(command)];
         const config = resolveConfig(command, flags);
         const p = config.pipeline;
         const source = await createSource(config.source);

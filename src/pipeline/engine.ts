@@ -104,6 +104,9 @@ export class StreamingQuery implements EngineStore {
   private nextBatchId = 0;
   private watermarkMs = 0;
   private committed: PartitionOffsets = {};
+  /** External group commits run one at a time, latest offsets winning; never on the batch's critical path. */
+  private externalCommit: Promise<void> | undefined;
+  private pendingExternalCommit: PartitionOffsets | undefined;
   private state: GoldState | undefined;
   private reruns: OffsetsEntry[] = [];
   private lastTriggerStartMs: number | undefined;
@@ -171,6 +174,7 @@ export class StreamingQuery implements EngineStore {
       });
       this.update({ status: 'running' });
       await this.loop();
+      await this.flushExternalCommit();
       this.update({ status: 'stopped' });
       this.emit({
         type: 'terminated',
@@ -567,6 +571,7 @@ export class StreamingQuery implements EngineStore {
 
     this.watermarkMs = nextWatermarkMs;
     this.committed = { ...this.committed, ...entry.endOffset };
+    this.commitExternally(this.committed);
     this.nextBatchId = entry.batchId + 1;
     this.lastTriggerStartMs = triggerStartMs;
     const final = progress(rate(durations.triggerExecution));
@@ -586,6 +591,32 @@ export class StreamingQuery implements EngineStore {
       lastEventAtMs: this.clock.now(),
     });
     this.emit({ type: 'progress', progress: final });
+  }
+
+  /**
+   * Tells an external consumer group (Kafka `--group`) how far the query got, for tools like
+   * kafka-consumer-groups. Like Spark, recovery never reads it back: the checkpoint is the truth, so a failed
+   * commit is reported and the next batch's commit supersedes it.
+   */
+  private commitExternally(offsets: PartitionOffsets): void {
+    if (!this.source.commit || !this.source.capabilities.externalCommit) return;
+    this.pendingExternalCommit = offsets;
+    this.externalCommit ??= (async () => {
+      while (this.pendingExternalCommit) {
+        const next = this.pendingExternalCommit;
+        this.pendingExternalCommit = undefined;
+        try {
+          await this.source.commit?.(next);
+        } catch (error) {
+          this.update({ error: `external offset commit failed: ${describeError(error).message}` });
+        }
+      }
+      this.externalCommit = undefined;
+    })();
+  }
+
+  private async flushExternalCommit(): Promise<void> {
+    while (this.externalCommit) await this.externalCommit;
   }
 
   private update(patch: Partial<EngineSnapshot>): void {

@@ -129,11 +129,33 @@ describe('simulate --sink kafka → pipeline run --source kafka → verify', () 
         'lh.duckdb',
         '--checkpoint',
         'cp',
+        '--group',
+        'cli-pipeline',
       ],
       { KAFKA_BROKERS: kafka.bootstrap },
     );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/from Kafka topic "cli-orders"/);
+    // And external lag tools see the pipeline's position: its group and its checkpoint both say caught up
+    for (const position of [
+      ['--group', 'cli-pipeline'],
+      ['--checkpoint', 'cp'],
+    ]) {
+      const lag = cli(['lag', '--source', 'kafka', '--topic', 'cli-orders', ...position, '--json'], {
+        KAFKA_BROKERS: kafka.bootstrap,
+      });
+      expect(lag.status, lag.stderr).toBe(0);
+      const rows = (
+        JSON.parse(lag.stdout) as {
+          partitions: { currentOffset: number; logEndOffset: number; lag: number }[];
+        }
+      ).partitions;
+      expect(rows).toHaveLength(6);
+      for (const row of rows) {
+        expect(row.lag).toBe(0);
+        expect(row.currentOffset).toBe(row.logEndOffset);
+      }
+    }
     // Then verify finds no difference against the ledger
     const verify = cli(['verify', '--ledger', ledger, '--lakehouse', 'lh.duckdb']);
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);

@@ -3,4 +3,4 @@ export { KafkaSink } from './kafka-sink.js';
 export { KafkaSource, kafkaProbe } from './kafka-source.js';
 export { KafkaTopicAdmin } from './kafka-admin.js';
 export { classifyKafkaError, toKafkaError } from './kafka-errors.js';
-export { kafkaLag, type PartitionLag } from './kafka-lag.js';
+export { readLag as kafkaLag, type PartitionLag } from '../lag.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { kafkaLag, lagRows } from '../../../src/backends/kafka/kafka-lag.js';
-import type { LagProbe } from '../../../src/backends/types.js';
+import { readLag, lagRows } from '../../src/backends/lag.js';
+import type { LagProbe } from '../../src/backends/types.js';
 
-describe('Kafka lag', () => {
+describe('lag per partition', () => {
   it('is log end minus processed per partition, and the age of the next unprocessed record', () => {
     const rows = lagRows(
       [
@@ -38,7 +38,7 @@ describe('Kafka lag', () => {
       },
       close: async () => {},
     };
-    const rows = await kafkaLag(probe, { group: 'pipeline' }, 8000);
+    const rows = await readLag(probe, { group: 'pipeline' }, 8000);
     expect(asked).toEqual(['pipeline']);
     expect(rows).toEqual([{ partition: 0, currentOffset: 5, logEndOffset: 8, lag: 3, lagSeconds: 3 }]);
   });

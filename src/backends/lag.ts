@@ -1,4 +1,5 @@
-import type { LagProbe, PartitionOffsets, PartitionPosition } from '../types.js';
+import { ConfigError } from '../errors.js';
+import type { LagProbe, PartitionOffsets, PartitionPosition } from './types.js';
 
 /** One row of `kafka-consumer-groups --describe`, plus lag in seconds. */
 export interface PartitionLag {
@@ -43,14 +44,17 @@ export function lagRows(
  * name, against that consumer group's committed offsets — the same numbers `kafka-consumer-groups
  * --describe --group G` prints (CURRENT-OFFSET, LOG-END-OFFSET, LAG).
  */
-export async function kafkaLag(
+export async function readLag(
   probe: LagProbe,
   processed: PartitionOffsets | { group: string },
   nowMs: number = Date.now(),
 ): Promise<PartitionLag[]> {
   let offsets: PartitionOffsets;
   if ('group' in processed && typeof processed.group === 'string') {
-    if (!probe.groupOffsets) throw new Error(`${probe.kind} cannot read consumer group offsets`);
+    if (!probe.groupOffsets)
+      throw new ConfigError(`${probe.description} has no consumer groups to read`, {
+        hint: "--group works with --source kafka; use --checkpoint for the pipeline's own position",
+      });
     offsets = await probe.groupOffsets(processed.group);
   } else {
     offsets = processed as PartitionOffsets;
