@@ -11,13 +11,14 @@ import { addSourceOptions, sourceFlagValues } from './source-options.js';
 /** The processed position of a brewline query: the end offsets of every committed batch, merged. */
 export function checkpointOffsets(dir: string): PartitionOffsets {
   const checkpoint = new Checkpoint(dir);
-  if (!checkpoint.readMetadata()) {
+  const metadata = checkpoint.readMetadata();
+  if (!metadata) {
     throw new ConfigError(`${dir} is not a brewline checkpoint`, {
       hint: 'point --checkpoint at the directory `brewline pipeline run` uses, or use --group for Kafka',
     });
   }
   const last = checkpoint.latest('commits');
-  const merged: Record<string, number> = {};
+  const merged: Record<string, number> = { ...metadata.initialOffsets };
   if (last === undefined) return merged;
   for (const id of checkpoint.batchIds('offsets')) {
     if (id > last) break;

@@ -23,6 +23,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   window: 'pipeline.windowDurationMs',
   windowOffset: 'pipeline.windowOffsetMs',
   watermarkDelay: 'pipeline.watermarkDelayMs',
+  startingOffsets: 'pipeline.startingOffsets',
   catalog: 'catalog',
   statusPort: 'monitor.statusPort',
 };
@@ -69,6 +70,10 @@ export function registerPipeline(program: Command): Command {
     .option('--window <duration>', 'gold window length (default 1h)')
     .option('--window-offset <duration>', 'window start offset from the epoch (default 15m: Nepal hours)')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
+    .option(
+      '--starting-offsets <earliest|latest>',
+      'a new query reads everything the source holds (earliest, default) or only new data (latest)',
+    )
     .option('--catalog <file>', 'catalog file replacing the default menu and branches')
     .option(
       '--status-port <port>',
@@ -102,6 +107,7 @@ export function registerPipeline(program: Command): Command {
             startOffsetMs: p.windowOffsetMs,
           },
           watermarkDelayMs: p.watermarkDelayMs,
+          startingOffsets: p.startingOffsets,
         });
         let idle = false;
         query.subscribe((event: EngineEvent) => {

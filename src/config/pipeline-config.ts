@@ -35,6 +35,13 @@ export const pipelineConfigSchema = z
     windowOffsetMs: durationMs().default(15 * MINUTE_MS),
     /** Watermark delay. @default 600_000 (10 min) */
     watermarkDelayMs: durationMs().default(10 * MINUTE_MS),
+    /**
+     * Where a new query starts reading (Spark's startingOffsets; only for a new checkpoint): everything the
+     * source holds, or only what arrives from now on. @default 'earliest'
+     */
+    startingOffsets: z
+      .enum(['earliest', 'latest'], { error: 'expected earliest or latest' })
+      .default('earliest'),
   })
   .strict()
   .refine((c) => c.windowOffsetMs < c.windowDurationMs, {

@@ -33,6 +33,8 @@ const metadataSchema = z
     windowOffsetMs: z.number().int().nonnegative(),
     watermarkDelayMs: z.number().int().nonnegative(),
     createdAt: z.string(),
+    /** Where the query started (Spark's initial offsets, `startingOffsets=latest`); absent: earliest. */
+    initialOffsets: offsetsMap.optional(),
   })
   .strict();
 

@@ -62,6 +62,12 @@ export interface StreamingQueryOptions {
   clock?: Clock;
   /** Progress entries kept in the snapshot. @default 100 */
   historySize?: number;
+  /**
+   * Where a query with a new checkpoint starts (Spark's `startingOffsets`): `earliest` reads everything the
+   * source still holds, `latest` only what arrives from now on. Ignored once the checkpoint exists; partitions
+   * that appear later always start at their earliest offset. @default 'earliest'
+   */
+  startingOffsets?: 'earliest' | 'latest';
 }
 
 /** The next batch, planned, read and refined while the previous one commits (available-now catch-up). */
@@ -104,6 +110,7 @@ export class StreamingQuery implements EngineStore {
   private nextBatchId = 0;
   private watermarkMs = 0;
   private committed: PartitionOffsets = {};
+  private readonly startingOffsets: 'earliest' | 'latest';
   /** External group commits run one at a time, latest offsets winning; never on the batch's critical path. */
   private externalCommit: Promise<void> | undefined;
   private pendingExternalCommit: PartitionOffsets | undefined;
@@ -124,6 +131,7 @@ export class StreamingQuery implements EngineStore {
     this.maxRecords = options.maxRecordsPerBatch ?? 50_000;
     this.gold = { window: options.window, outputMode: options.outputMode ?? 'complete' };
     this.delayMs = options.watermarkDelayMs ?? 600_000;
+    this.startingOffsets = options.startingOffsets ?? 'earliest';
     this.historySize = options.historySize ?? 100;
     this.snapshot = {
       status: 'starting',
@@ -229,6 +237,13 @@ export class StreamingQuery implements EngineStore {
         );
       }
       metadata = this.metadataFor(randomUUID());
+      if (this.startingOffsets === 'latest') {
+        // Like Spark's initial offsets: stored with the query, so a restart before the first batch starts from
+        // the same place, not from a newer "latest".
+        metadata.initialOffsets = Object.fromEntries(
+          (await this.source.positions()).map((p) => [String(p.partition), p.latest]),
+        );
+      }
       cp.writeMetadata(metadata);
     } else {
       this.checkCompatible(metadata);
@@ -241,6 +256,7 @@ export class StreamingQuery implements EngineStore {
     }
     this.queryId = metadata.id;
     this.runId = randomUUID();
+    if (metadata.initialOffsets) this.committed = metadata.initialOffsets;
 
     const lakehouseBatch = marker?.batchId ?? -1;
     const logged = lastOffsets ?? -1;

@@ -69,6 +69,7 @@ export interface RunOptions {
   maxRecordsPerBatch?: number;
   window?: WindowSpec;
   watermarkDelayMs?: number;
+  startingOffsets?: 'earliest' | 'latest';
   lakehouse?: (path: string) => PipelineLakehouse;
 }
 
@@ -100,6 +101,7 @@ export function harness(partitions = 1): Harness {
         outputMode: options.outputMode ?? 'complete',
         window: options.window ?? NEPAL_HOURLY_WINDOW,
         watermarkDelayMs: options.watermarkDelayMs ?? 10 * 60_000,
+        ...(options.startingOffsets ? { startingOffsets: options.startingOffsets } : {}),
         clock: new VirtualClock(Date.UTC(2026, 10, 26, 12)),
       });
       const events: EngineEvent[] = [];

@@ -46,6 +46,22 @@ describe('checkpoint and restart', () => {
     expect(readFileSync(join(h.checkpointDir, 'commits', '2'), 'utf8')).toMatch(/^v1\n/);
   });
 
+  it('starts a new query at the latest offsets when asked, and keeps that start across a restart', async () => {
+    // Given a source that already holds 3 orders when a new query starts with startingOffsets=latest
+    h = harness();
+    h.send(orders(0, 3));
+    const first = await h.runAvailableNow({ startingOffsets: 'latest' });
+    expect(first.progress).toEqual([]);
+    // When 2 more arrive and the query restarts (the setting only matters for a new checkpoint)
+    h.send(orders(3, 2));
+    const second = await h.runAvailableNow({ startingOffsets: 'earliest' });
+    // Then it reads only what arrived after its start
+    expect(second.progress.map((p) => [p.sources[0]?.startOffset, p.sources[0]?.endOffset])).toEqual([
+      [{ 0: 3 }, { 0: 5 }],
+    ]);
+    expect(await h.rows('SELECT order_id FROM silver.order_items ORDER BY 1')).toEqual([['o3'], ['o4']]);
+  });
+
   it('re-runs a batch that failed before its commit with exactly the same offsets, never twice', async () => {
     h = harness();
     h.send(orders(0, 5));
