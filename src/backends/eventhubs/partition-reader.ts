@@ -27,6 +27,8 @@ export class PartitionReader {
   private buffer: PartitionEvent[] = [];
   /** Sequence number of the next event the subscription will add to the buffer. */
   private expected = 0;
+  /** Exclusive end of the range the current read needs; the buffer may grow past highWater up to it. */
+  private demandUntil = 0;
   private waiters = new Set<() => void>();
   private roomWaiters = new Set<() => void>();
   private failure: unknown;
@@ -57,6 +59,8 @@ export class PartitionReader {
     if (this.subscription === undefined || this.position !== from || this.failure !== undefined) {
       await this.restart(from);
     }
+    this.demandUntil = to;
+    this.wakeRoom();
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.failure !== undefined) throw this.failure;
@@ -94,8 +98,13 @@ export class PartitionReader {
         processEvents: async (events) => {
           if (generation !== this.generation) return;
           this.accept(events);
-          // Backpressure: stop pulling (the SDK waits for this promise) while the pipeline is behind.
-          while (this.buffer.length >= this.highWater && generation === this.generation) {
+          // Backpressure: stop pulling (the SDK waits for this promise) while the buffer is full and already
+          // covers what a read asked for — never while a read still waits for events (ranges may be large).
+          while (
+            this.buffer.length >= this.highWater &&
+            this.expected >= this.demandUntil &&
+            generation === this.generation
+          ) {
             await new Promise<void>((resolve) => this.roomWaiters.add(resolve));
           }
         },

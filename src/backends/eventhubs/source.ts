@@ -21,6 +21,8 @@ export interface EventHubsSourceOptions {
   env?: NodeJS.ProcessEnv;
   /** How long a read waits for events the hub said exist before failing (retriably). @default 30_000 */
   readTimeoutMs?: number;
+  /** Events each partition reader buffers ahead of the pipeline. @default 5_000 */
+  highWater?: number;
 }
 
 const decoder = new TextDecoder();
@@ -187,6 +189,7 @@ export class EventHubsSource extends EventHubsLagProbe implements Source {
         if (!reader) {
           reader = new PartitionReader(client, String(range.partition), {
             receiveBatchSize: this.config.receiveBatchSize,
+            ...(this.options.highWater ? { highWater: this.options.highWater } : {}),
           });
           this.readers.set(range.partition, reader);
         }

@@ -33,7 +33,7 @@ describe('EventHubsSource and lag probe against the AMQP test server', () => {
     }
     const source = new EventHubsSource(
       eventHubsSourceConfigSchema.parse({ kind: 'eventhubs', receiveBatchSize: 50 }),
-      { env, readTimeoutMs: 5_000 },
+      { env, readTimeoutMs: 5_000, highWater: 500 },
     );
     closers.push(source);
     await source.open();
@@ -92,6 +92,12 @@ describe('EventHubsSource and lag probe against the AMQP test server', () => {
     expect(rerun).toEqual(first);
     // And the source, as the pipeline's lag probe, can time an unread event while its reader holds the partition
     expect(await source.timestampAt(0, 299)).toBe(server!.events('orders', 0)[299]!.enqueuedTimeMs);
+  });
+
+  it('reads a range far larger than its read-ahead buffer', async () => {
+    const { source } = await setup(3_000);
+    const records = await source.read([{ partition: 1, from: 0, to: 3_000 }]);
+    expect(records.map((r) => r.offset)).toEqual([...Array(3_000).keys()]);
   });
 
   it('keeps reading exactly after the server drops its connections', async () => {
