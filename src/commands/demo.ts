@@ -2,6 +2,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BusSink, BusSource, dropBus, getBus } from '../backends/bus/index.js';
+import { createSink } from '../backends/sinks.js';
+import { createSource } from '../backends/sources.js';
+import type { Sink, Source } from '../backends/types.js';
 import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
 import type { FlagValue } from '../config/load.js';
 import { parseFaultSpec } from '../config/simulator-config.js';
@@ -13,6 +16,7 @@ import { LocalFeed } from '../monitor/local-feed.js';
 import { MonitorModel } from '../monitor/monitor-model.js';
 import { StreamingQuery } from '../pipeline/engine.js';
 import { Simulation, simulationSettings } from '../simulator/index.js';
+import type { SimulatorStore } from '../simulator/snapshot-types.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 
 /** Flag → config path; everything else about the simulator and the pipeline comes from config/env as usual. */
@@ -100,7 +104,18 @@ export function registerDemo(program: Command): Command {
     .option('--trigger <interval>', 'micro-batch trigger interval (default 1s)')
     .option('--max-records-per-batch <n>', 'upper bound of records per micro-batch')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
-    .option('--partitions <n>', 'partitions of the in-process bus (default 4)')
+    .option(
+      '--source <bus|kafka|eventhubs>',
+      'where orders travel: the in-process bus (default), a Kafka topic, or an event hub',
+    )
+    .option('--brokers <list>', 'Kafka: bootstrap brokers host:port[,host:port] (env KAFKA_BROKERS)')
+    .option('--topic <name>', 'Kafka: topic (env KAFKA_TOPIC; default orders)')
+    .option('--hub <name>', 'Event Hubs: event hub name, when the connection string has no EntityPath')
+    .option('--namespace <host>', 'Event Hubs: <ns>.servicebus.windows.net for keyless sign-in')
+    .option(
+      '--partitions <n>',
+      'partitions of the in-process bus, or of a Kafka topic the demo creates (default 4)',
+    )
     .option('--lakehouse <path>', `DuckDB file to build; query it afterwards (default ${DEMO_LAKEHOUSE})`)
     .option('--refresh <interval>', 'dashboard refresh interval (default 1s; + and - change it live)')
     .option('--report-interval <interval>', 'headless: one line this often (default 5s)')
@@ -124,7 +139,17 @@ export function registerDemo(program: Command): Command {
           rate?: string;
           faults?: string;
           ordersPerHour?: string;
+          source?: string;
         }>();
+        const via = opts.source ?? 'bus';
+        if (via !== 'bus' && via !== 'kafka' && via !== 'eventhubs') {
+          throw new ConfigError(
+            `--source: expected bus, kafka or eventhubs, got ${JSON.stringify(opts.source)}`,
+            {
+              hint: 'the demo runs its own load generator into that source; files are for `pipeline run`',
+            },
+          );
+        }
         if (opts.plain && opts.json) {
           throw new ConfigError('--plain and --json cannot be combined', {
             hint: 'pick one headless format',
@@ -175,7 +200,7 @@ export function registerDemo(program: Command): Command {
             flag: 'the demo default',
             value: parseFaultSpec(DEMO_FAULTS),
           });
-        const config = resolveConfig(command, [...defaults, ...flags]);
+        const config = resolveConfig(command, [...defaults, ...flags, ...brokerFlags(command, via)]);
         const catalog = catalogFor(config);
         const settings = simulationSettings(config.simulator, catalog, config.catalog ?? 'default');
         const p = config.pipeline;
@@ -186,10 +211,17 @@ export function registerDemo(program: Command): Command {
         const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
         const format: HeadlessFormat | 'tui' = opts.json ? 'json' : opts.plain || !tty ? 'plain' : 'tui';
 
-        dropBus(BUS_NAME);
-        getBus(BUS_NAME, { partitions, retainPerPartition: DEMO_RETAIN_PER_PARTITION });
-        const sink = new BusSink({ name: BUS_NAME });
-        const source = new BusSource({ name: BUS_NAME });
+        let sink: Sink;
+        let source: Source;
+        if (via === 'bus') {
+          dropBus(BUS_NAME);
+          getBus(BUS_NAME, { partitions, retainPerPartition: DEMO_RETAIN_PER_PARTITION });
+          sink = new BusSink({ name: BUS_NAME });
+          source = new BusSource({ name: BUS_NAME });
+        } else {
+          sink = await createSink(config.sink);
+          source = await createSource(config.source);
+        }
         const lakehouse = new DuckDBLakehouse({ path: lakehousePath });
         await lakehouse.open();
         writeFileSync(
@@ -221,6 +253,8 @@ export function registerDemo(program: Command): Command {
             startOffsetMs: p.windowOffsetMs,
           },
           watermarkDelayMs: p.watermarkDelayMs,
+          // A broker keeps earlier demos' orders; this demo's fresh lakehouse shows only its own.
+          startingOffsets: via === 'bus' ? 'earliest' : 'latest',
         });
         const model = new MonitorModel({
           feed: new LocalFeed({
@@ -240,8 +274,10 @@ export function registerDemo(program: Command): Command {
         });
 
         const stopSimulation = new AbortController();
-        const engineRun = query.run();
         const simulationRun = simulation.run(stopSimulation.signal);
+        // A broker topic or hub must exist (the sink creates or checks it) before the engine reads it.
+        if (via !== 'bus') await sinkOpened(simulation, simulationRun);
+        const engineRun = query.run();
         model.start();
 
         // What ends the demo: the user (q, Ctrl+C, SIGTERM), --duration, or the engine failing.
@@ -308,6 +344,7 @@ export function registerDemo(program: Command): Command {
           await model.stop();
           // Closes the reader too: the lakehouse owns every connection it handed out.
           await lakehouse.close();
+          await source.close();
           dropBus(BUS_NAME);
           const engine = query.getSnapshot();
           if (engine.status === 'failed') {
@@ -318,6 +355,44 @@ export function registerDemo(program: Command): Command {
         }
       }),
     );
+}
+
+/** Kafka/Event Hubs flags name one topic or hub for both ends of the demo: the simulator's sink and the engine's source. */
+function brokerFlags(command: Command, via: 'bus' | 'kafka' | 'eventhubs'): FlagValue[] {
+  if (via === 'bus') return [];
+  const both = (flags: Readonly<Record<string, string>>): FlagValue[] => [
+    ...flagValues(command, Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, `sink.${v}`]))),
+    ...flagValues(command, Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, `source.${v}`]))),
+  ];
+  const kinds: FlagValue[] = [
+    { path: 'sink', flag: '--source', value: { kind: via } },
+    { path: 'source', flag: '--source', value: { kind: via } },
+  ];
+  if (via === 'kafka')
+    return [
+      ...kinds,
+      ...both({ brokers: 'brokers', topic: 'topic' }),
+      ...flagValues(command, { partitions: 'sink.partitions' }),
+    ];
+  return [...kinds, ...both({ hub: 'hub', namespace: 'namespace' })];
+}
+
+/** Resolves once the simulator's sink is open (its status leaves `starting`); rejects if opening failed. */
+function sinkOpened(store: SimulatorStore, run: Promise<unknown>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const check = (): void => {
+      if (store.getSnapshot().status !== 'starting') {
+        unsubscribe();
+        resolve();
+      }
+    };
+    const unsubscribe = store.subscribe(check);
+    run.then(
+      () => (unsubscribe(), resolve()),
+      (error: unknown) => (unsubscribe(), reject(error)),
+    );
+    check();
+  });
 }
 
 function isAlive(pid: number): boolean {

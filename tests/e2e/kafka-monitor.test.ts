@@ -168,4 +168,71 @@ describe('monitor over a Kafka pipeline', () => {
     expect(summary.stream!.totalLag).toBeGreaterThan(0);
     for (const p of summary.stream!.partitions) if (p.lag > 0) expect(p.lagSeconds).toBeGreaterThanOrEqual(0);
   }, 180_000);
+
+  it("brewline demo --source kafka shows the topic's own log-end offsets and reads only its own orders", async () => {
+    interface DemoLine {
+      type: string;
+      stream?: {
+        inputRows: number;
+        totalLag: number;
+        partitions: { partition: number; latest: number; committed: number; lag: number }[];
+      };
+      load?: { acked: number };
+    }
+    const demo = (): DemoLine => {
+      const run = spawnSync(
+        process.execPath,
+        [
+          BIN,
+          'demo',
+          '--source',
+          'kafka',
+          '--brokers',
+          kafka.bootstrap,
+          '--topic',
+          'demo-orders',
+          '--partitions',
+          '3',
+          '--duration',
+          '5s',
+          '--json',
+          '--lakehouse',
+          'demo.duckdb',
+        ],
+        { cwd: dir, env: env(), encoding: 'utf8', timeout: 90_000 },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      const lines = run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as DemoLine);
+      return lines.find((l) => l.type === 'summary')!;
+    };
+    // Given a demo that already ran on the topic, when a second demo runs on it
+    const first = demo();
+    const second = demo();
+    // Then each pipeline read exactly what its own load generator acknowledged (the second starts at the end)
+    expect(first.stream!.inputRows).toBe(first.load!.acked);
+    expect(second.stream!.inputRows).toBe(second.load!.acked);
+    // And the offsets it shows are the topic's, read independently, with the pipeline caught up
+    const admin = new kafkajs.Kafka({
+      brokers: [kafka.bootstrap],
+      logLevel: kafkajs.logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets('demo-orders');
+    await admin.disconnect();
+    const expected = ends
+      .map((e) => ({ partition: e.partition, latest: Number(e.high), committed: Number(e.high), lag: 0 }))
+      .sort((a, b) => a.partition - b.partition);
+    expect(
+      second.stream!.partitions.map(({ partition, latest, committed, lag }) => ({
+        partition,
+        latest,
+        committed,
+        lag,
+      })),
+    ).toEqual(expected);
+    expect(expected.reduce((n, e) => n + e.latest, 0)).toBe(first.load!.acked + second.load!.acked);
+  }, 180_000);
 });
