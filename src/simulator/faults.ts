@@ -1,6 +1,6 @@
 import type { Catalog } from '../domain/catalog.js';
 import { paisaToJsonNumber } from '../domain/money.js';
-import { PAYMENT_MODES, type ContractRule } from '../domain/order-event.js';
+import { CONTRACT_RULES, PAYMENT_MODES, type ContractRule } from '../domain/order-event.js';
 import type { OrderEncoder, OrderParts } from './order-encoder.js';
 import type { Sfc32 } from './prng.js';
 
@@ -10,24 +10,11 @@ import type { Sfc32 } from './prng.js';
  * breaks exactly one contract rule), `malformed` (not JSON at all) and `oversize` (above the size limit).
  */
 
-/** The contract rules an `invalid` fault can break (all of order-event.ts's rules but `not_json`). */
-export const INVALID_RULES = [
-  'not_object',
-  'schema_version',
-  'order_id',
-  'timestamp',
-  'branch',
-  'terminal_id',
-  'lines',
-  'item',
-  'quantity',
-  'price',
-  'amount',
-  'total',
-  'currency',
-  'payment',
-] as const satisfies readonly ContractRule[];
-export type InvalidRule = (typeof INVALID_RULES)[number];
+/** The contract rules an `invalid` fault can break: every rule of order-event.ts but `not_json`. */
+export type InvalidRule = Exclude<ContractRule, 'not_json'>;
+export const INVALID_RULES: readonly InvalidRule[] = CONTRACT_RULES.filter(
+  (rule): rule is InvalidRule => rule !== 'not_json',
+);
 
 export const MALFORMED_VARIANTS = ['truncated', 'binary', 'healthcheck'] as const;
 export type MalformedVariant = (typeof MALFORMED_VARIANTS)[number];
