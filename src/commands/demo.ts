@@ -7,16 +7,17 @@ import { createSource } from '../backends/sources.js';
 import type { Sink, Source } from '../backends/types.js';
 import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
 import type { FlagValue } from '../config/load.js';
+import { querySettings } from '../config/pipeline-config.js';
 import { parseFaultSpec } from '../config/simulator-config.js';
 import { systemClock } from '../domain/clock.js';
-import { parseDuration } from '../domain/time.js';
 import { ConfigError } from '../errors.js';
-import { HeadlessReporter, type HeadlessFormat } from '../monitor/headless-reporter.js';
+import { HeadlessReporter } from '../monitor/headless-reporter.js';
 import { LocalFeed } from '../monitor/local-feed.js';
 import { MonitorModel } from '../monitor/monitor-model.js';
 import { StreamingQuery } from '../pipeline/engine.js';
 import { Simulation, simulationSettings } from '../simulator/index.js';
 import type { SimulatorStore } from '../simulator/snapshot-types.js';
+import { showDashboard, viewOptions } from './view-options.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 
 /** Flag → config path; everything else about the simulator and the pipeline comes from config/env as usual. */
@@ -150,23 +151,7 @@ export function registerDemo(program: Command): Command {
             },
           );
         }
-        if (opts.plain && opts.json) {
-          throw new ConfigError('--plain and --json cannot be combined', {
-            hint: 'pick one headless format',
-          });
-        }
-        let wallMs: number | undefined;
-        if (opts.duration !== undefined) {
-          wallMs = parseDuration(opts.duration.trim());
-          if (wallMs === undefined || wallMs <= 0) {
-            throw new ConfigError(
-              `--duration: expected a real-time span like 30s or 2m, got ${JSON.stringify(opts.duration)}`,
-              {
-                hint: 'e.g. --duration 30s',
-              },
-            );
-          }
-        }
+        const { format, wallMs } = viewOptions(opts);
         const partitions = opts.partitions === undefined ? 4 : Number(opts.partitions);
         if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64) {
           throw new ConfigError(
@@ -208,9 +193,6 @@ export function registerDemo(program: Command): Command {
         const checkpoint = resolve(dirname(lakehousePath), 'demo-checkpoint');
         prepareLakehouse(lakehousePath, checkpoint);
 
-        const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
-        const format: HeadlessFormat | 'tui' = opts.json ? 'json' : opts.plain || !tty ? 'plain' : 'tui';
-
         let sink: Sink;
         let source: Source;
         if (via === 'bus') {
@@ -244,15 +226,7 @@ export function registerDemo(program: Command): Command {
           checkpointDir: checkpoint,
           catalog,
           trigger: { kind: 'interval', intervalMs: p.trigger },
-          queryName: p.queryName,
-          maxRecordsPerBatch: p.maxRecordsPerBatch,
-          outputMode: p.outputMode,
-          window: {
-            durationMs: p.windowDurationMs,
-            slideMs: p.windowDurationMs,
-            startOffsetMs: p.windowOffsetMs,
-          },
-          watermarkDelayMs: p.watermarkDelayMs,
+          ...querySettings(p),
           // A broker keeps earlier demos' orders; this demo's fresh lakehouse shows only its own.
           startingOffsets: via === 'bus' ? 'earliest' : 'latest',
         });
@@ -289,16 +263,7 @@ export function registerDemo(program: Command): Command {
         const timer = wallMs === undefined ? undefined : setTimeout(finish, wallMs);
         engineRun.catch(() => finish());
         if (format === 'tui') {
-          // Ink and React load only for a terminal dashboard (yoga's WebAssembly start-up is not free).
-          // React's development build keeps debugging data for every render: a third more memory here.
-          process.env['NODE_ENV'] ??= 'production';
-          const { runDashboard } = await import('../tui/run-dashboard.js');
-          const { themeFromEnv } = await import('../tui/theme.js');
-          const dashboard = runDashboard(model, themeFromEnv());
-          void dashboard.done.then(finish);
-          await finished;
-          dashboard.close();
-          await dashboard.done;
+          await showDashboard(model, finished, finish);
         } else {
           const reporter = new HeadlessReporter({
             store: model,

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { systemClock } from '../domain/clock.js';
-import { parseDuration } from '../domain/time.js';
 import { ConfigError } from '../errors.js';
 import { HeadlessReporter } from '../monitor/headless-reporter.js';
 import { MonitorModel } from '../monitor/monitor-model.js';
 import { RemoteFeed } from '../monitor/status-client.js';
+import { showDashboard, viewOptions } from './view-options.js';
 import { action, flagValues, resolveConfig } from './shared.js';
 
 const FLAGS: Readonly<Record<string, string>> = {
@@ -28,21 +28,7 @@ export function registerMonitor(program: Command): Command {
     .action(
       action(async (_opts: unknown, command: Command) => {
         const opts = command.opts<{ duration?: string; plain?: boolean; json?: boolean }>();
-        if (opts.plain && opts.json) {
-          throw new ConfigError('--plain and --json cannot be combined', {
-            hint: 'pick one headless format',
-          });
-        }
-        let wallMs: number | undefined;
-        if (opts.duration !== undefined) {
-          wallMs = parseDuration(opts.duration.trim());
-          if (wallMs === undefined || wallMs <= 0) {
-            throw new ConfigError(
-              `--duration: expected a real-time span like 30s or 2m, got ${JSON.stringify(opts.duration)}`,
-              { hint: 'e.g. --duration 30s' },
-            );
-          }
-        }
+        const { format, wallMs } = viewOptions(opts);
         const config = resolveConfig(command, flagValues(command, FLAGS));
         const url = config.monitor.url;
         if (url === undefined) {
@@ -69,23 +55,13 @@ export function registerMonitor(program: Command): Command {
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
         const timer = wallMs === undefined ? undefined : setTimeout(finish, wallMs);
-        const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
         try {
-          if (!opts.json && !opts.plain && tty) {
-            // Ink and React load only for a terminal dashboard (yoga's WebAssembly start-up is not free).
-            // React's development build keeps debugging data for every render: a third more memory here.
-            process.env['NODE_ENV'] ??= 'production';
-            const { runDashboard } = await import('../tui/run-dashboard.js');
-            const { themeFromEnv } = await import('../tui/theme.js');
-            const dashboard = runDashboard(model, themeFromEnv());
-            void dashboard.done.then(finish);
-            await finished;
-            dashboard.close();
-            await dashboard.done;
+          if (format === 'tui') {
+            await showDashboard(model, finished, finish);
           } else {
             const reporter = new HeadlessReporter({
               store: model,
-              format: opts.json ? 'json' : 'plain',
+              format,
               intervalMs: config.monitor.reportInterval,
               write: (line) => process.stdout.write(`${line}\n`),
             });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { querySettings } from '../config/pipeline-config.js';
 import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
 import { createSource } from '../backends/sources.js';
 import type { FlagValue } from '../config/load.js';
@@ -98,16 +99,7 @@ export function registerPipeline(program: Command): Command {
           checkpointDir: resolve(p.checkpoint),
           catalog: catalogFor(config),
           trigger: p.availableNow ? { kind: 'availableNow' } : { kind: 'interval', intervalMs: p.trigger },
-          queryName: p.queryName,
-          maxRecordsPerBatch: p.maxRecordsPerBatch,
-          outputMode: p.outputMode,
-          window: {
-            durationMs: p.windowDurationMs,
-            slideMs: p.windowDurationMs,
-            startOffsetMs: p.windowOffsetMs,
-          },
-          watermarkDelayMs: p.watermarkDelayMs,
-          startingOffsets: p.startingOffsets,
+          ...querySettings(p),
         });
         let idle = false;
         query.subscribe((event: EngineEvent) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HOUR_MS, MINUTE_MS } from '../domain/time.js';
+import { HOUR_MS, MINUTE_MS, type WindowSpec } from '../domain/time.js';
 import { bool, durationMs, positiveInt } from './fields.js';
 import type { EnvBinding } from './load.js';
 
@@ -56,3 +56,22 @@ export const PIPELINE_ENV: readonly EnvBinding[] = [
   { env: 'BREWLINE_CHECKPOINT', path: 'pipeline.checkpoint' },
   { env: 'BREWLINE_OUTPUT_MODE', path: 'pipeline.outputMode' },
 ];
+
+/** The engine settings a pipeline config decides (everything but source, lakehouse, checkpoint and trigger). */
+export function querySettings(p: PipelineConfig): {
+  queryName: string;
+  maxRecordsPerBatch: number;
+  outputMode: OutputMode;
+  window: WindowSpec;
+  watermarkDelayMs: number;
+  startingOffsets: 'earliest' | 'latest';
+} {
+  return {
+    queryName: p.queryName,
+    maxRecordsPerBatch: p.maxRecordsPerBatch,
+    outputMode: p.outputMode,
+    window: { durationMs: p.windowDurationMs, slideMs: p.windowDurationMs, startOffsetMs: p.windowOffsetMs },
+    watermarkDelayMs: p.watermarkDelayMs,
+    startingOffsets: p.startingOffsets,
+  };
+}
