@@ -45,6 +45,11 @@ export interface EventHubsSinkTotals {
   cappedWaitMs: number;
 }
 
+interface SendCounts {
+  throttled: number;
+  retries: number;
+}
+
 interface PendingBatch {
   readonly batch: EventDataBatch;
 }
@@ -142,7 +147,8 @@ export class EventHubsSink implements Sink {
     const client = this.client;
     if (!client) throw new BrewlineError('the Event Hubs sink is not open');
     const started = performance.now();
-    const before = { throttled: this.totals.throttled, retries: this.totals.retries };
+    // This call's own throttling and retries (concurrent sends must not count each other's).
+    const counts: SendCounts = { throttled: 0, retries: 0 };
     const rejections: Rejection[] = [];
     const groups = this.group(messages, rejections);
     // Take this call's place in each partition's line now, before any await: concurrent sends (the
@@ -159,12 +165,12 @@ export class EventHubsSink implements Sink {
       turns.map(async ({ id, group, previous, mine, release }) => {
         try {
           const pending: PendingBatch[] = [];
-          await this.pack(client, group, pending, rejections);
+          await this.pack(client, group, pending, rejections, counts);
           await previous;
           // One partition's batches go one after another (a retried batch is never overtaken); partitions
           // go in parallel.
           for (const p of pending) {
-            await this.sendBatch(client, p);
+            await this.sendBatch(client, p, counts);
             acked += p.batch.count;
           }
         } finally {
@@ -186,8 +192,8 @@ export class EventHubsSink implements Sink {
       acked,
       rejections,
       latencyMs: performance.now() - started,
-      throttled: this.totals.throttled - before.throttled,
-      retries: this.totals.retries - before.retries,
+      throttled: counts.throttled,
+      retries: counts.retries,
     };
   }
 
@@ -257,9 +263,10 @@ export class EventHubsSink implements Sink {
     group: Group,
     pending: PendingBatch[],
     rejections: Rejection[],
+    counts: SendCounts,
   ): Promise<void> {
     const create = (): Promise<EventDataBatch> =>
-      this.withRetry('creating a batch', () => client.createBatch(group.options));
+      this.withRetry('creating a batch', () => client.createBatch(group.options), counts);
     let batch = await create();
     for (const item of group.items) {
       // A batch bound to a partition id cannot carry a partition key, so the key travels as a property.
@@ -278,14 +285,18 @@ export class EventHubsSink implements Sink {
     if (batch.count > 0) pending.push({ batch });
   }
 
-  private async sendBatch(client: EventHubProducerClient, pending: PendingBatch): Promise<void> {
+  private async sendBatch(
+    client: EventHubProducerClient,
+    pending: PendingBatch,
+    counts: SendCounts,
+  ): Promise<void> {
     const { batch } = pending;
     if (this.limiter) {
       const waited = this.limiter.waitedMs;
       await this.limiter.take(batch.count, batch.sizeInBytes);
       this.totals.cappedWaitMs += this.limiter.waitedMs - waited;
     }
-    await this.withRetry('sending a batch', () => client.sendBatch(batch));
+    await this.withRetry('sending a batch', () => client.sendBatch(batch), counts);
     this.totals.batches++;
   }
 
@@ -293,7 +304,7 @@ export class EventHubsSink implements Sink {
    * Runs one SDK call under the one retrier. Throttling is the service asking to slow down, not a failure:
    * it gets its own, larger budget (THROTTLE_RETRIES); other transient failures get `retries`.
    */
-  private withRetry<T>(doing: string, operation: () => Promise<T>): Promise<T> {
+  private withRetry<T>(doing: string, operation: () => Promise<T>, counts?: SendCounts): Promise<T> {
     let throttles = 0;
     let failures = 0;
     return retry(
@@ -304,6 +315,7 @@ export class EventHubsSink implements Sink {
           const throttled = isThrottling(error);
           if (throttled) {
             this.totals.throttled++;
+            if (counts) counts.throttled++;
             throttles++;
           } else {
             failures++;
@@ -330,6 +342,7 @@ export class EventHubsSink implements Sink {
         isRetriable: (error) => error instanceof ExternalError && error.retriable,
         onRetry: () => {
           this.totals.retries++;
+          if (counts) counts.retries++;
         },
       },
     );

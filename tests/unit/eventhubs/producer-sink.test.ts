@@ -144,6 +144,14 @@ describe('EventHubsSink against the AMQP test server', () => {
     expect(clock.slept[2]!).toBeGreaterThan(clock.slept[0]!);
   });
 
+  it('counts each throttling once, on the send that met it, with sends in flight together', async () => {
+    const s = await start();
+    server!.throttle(2);
+    const receipts = await Promise.all([0, 1, 2, 3].map(() => s.send(orders(50))));
+    expect(receipts.reduce((n, r) => n + r.throttled, 0)).toBe(2);
+    expect(s.totals.throttled).toBe(2);
+  });
+
   it('fails with a clear error when throttling outlasts the retries', async () => {
     const s = await start({}, { retries: 2 });
     server!.throttle(40);
