@@ -12,7 +12,43 @@ import type {
 } from '../../pipeline/lakehouse-types.js';
 import type { LakehouseReader, PartitionOffsets, QueryResult } from '../types.js';
 import { decimalText, safeNumber, timestampFromMs, toJsonSafe } from './json-values.js';
+import { ChunkAppender, type ChunkColumn } from './chunk-appender.js';
 import { LAKEHOUSE_DDL, STAGING_DDL } from './schema.js';
+
+/** bronze.orders_raw for the chunk writer: the raw value is unique, the source's names repeat. */
+const BRONZE_COLUMNS: readonly ChunkColumn[] = [
+  { kind: 'varchar', repeats: 'none' },
+  { kind: 'varchar', repeats: 'runs', nullable: true },
+  { kind: 'varchar', repeats: 'runs' },
+  { kind: 'integer' },
+  { kind: 'bigint' },
+  { kind: 'timestamp' },
+  { kind: 'varchar', repeats: 'runs' },
+  { kind: 'timestamp' },
+  { kind: 'bigint' },
+];
+
+/** silver.order_items: order-level strings repeat on an order's lines, catalog strings across the chunk. */
+const SILVER_COLUMNS: readonly ChunkColumn[] = [
+  { kind: 'varchar', repeats: 'runs' },
+  { kind: 'timestamp' },
+  { kind: 'varchar', repeats: 'any' },
+  { kind: 'varchar', repeats: 'any' },
+  { kind: 'varchar', repeats: 'any' },
+  { kind: 'integer' },
+  { kind: 'varchar', repeats: 'any' },
+  { kind: 'varchar', repeats: 'any' },
+  { kind: 'varchar', repeats: 'any' },
+  { kind: 'decimal', width: 10, scale: 2 },
+  { kind: 'integer' },
+  { kind: 'decimal', width: 12, scale: 2 },
+  { kind: 'decimal', width: 12, scale: 2 },
+  { kind: 'integer' },
+  { kind: 'bigint' },
+  { kind: 'timestamp' },
+];
+
+const ID_COLUMNS: readonly ChunkColumn[] = [{ kind: 'varchar', repeats: 'none' }];
 
 export interface DuckDBLakehouseOptions {
   /** The database file; `:memory:` for an in-memory lakehouse (tests). @default '.brewline/lakehouse.duckdb' */
@@ -143,12 +179,9 @@ export class DuckDBLakehouse implements PipelineLakehouse {
   async knownOrderIds(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const connection = this.conn();
-    const appender = await connection.createAppender('stage_ids', 'main', 'temp');
-    for (const id of ids) {
-      appender.appendVarchar(id);
-      appender.endRow();
-    }
-    appender.closeSync();
+    const w = new ChunkAppender(await connection.createAppender('stage_ids', 'main', 'temp'), ID_COLUMNS);
+    for (const id of ids) w.varchar(0, w.row(), id);
+    w.close();
     try {
       const reader = await connection.runAndReadAll(
         'SELECT DISTINCT t.order_id FROM stage_ids t SEMI JOIN silver.order_items s ON s.order_id = t.order_id',
@@ -257,63 +290,51 @@ export class DuckDBLakehouse implements PipelineLakehouse {
 
   private async writeBronze(connection: DuckDBConnection, write: BatchWrite): Promise<void> {
     const { records, batchId, ingestionMs } = write.bronze;
-    const ingestion = timestampFromMs(ingestionMs);
-    const batch = BigInt(batchId);
-    const appender = await connection.createAppender('orders_raw', 'bronze');
-    // Broker/read times repeat across a batch: reuse the TIMESTAMP value instead of rebuilding it per row.
-    let lastMs = Number.NaN;
-    let lastTimestamp = ingestion;
-    for (const r of records) {
-      if (r.timestampMs !== lastMs) {
-        lastMs = r.timestampMs;
-        lastTimestamp = timestampFromMs(lastMs);
-      }
-      appender.appendVarchar(r.value);
-      if (r.key === null) appender.appendNull();
-      else appender.appendVarchar(r.key);
-      appender.appendVarchar(r.topic);
-      appender.appendInteger(r.partition);
-      appender.appendBigInt(BigInt(r.offset));
-      appender.appendTimestamp(lastTimestamp);
-      appender.appendVarchar(r.timestampType);
-      appender.appendTimestamp(ingestion);
-      appender.appendBigInt(batch);
-      appender.endRow();
+    const w = new ChunkAppender(await connection.createAppender('orders_raw', 'bronze'), BRONZE_COLUMNS);
+    for (const rec of records) {
+      const r = w.row();
+      w.varchar(0, r, rec.value);
+      w.varchar(1, r, rec.key);
+      w.varchar(2, r, rec.topic);
+      w.integer(3, r, rec.partition);
+      w.bigint(4, r, rec.offset);
+      w.timestamp(5, r, rec.timestampMs);
+      w.varchar(6, r, rec.timestampType);
+      w.timestamp(7, r, ingestionMs);
+      w.bigint(8, r, batchId);
     }
-    appender.closeSync();
+    w.close();
   }
 
   private async writeSilver(connection: DuckDBConnection, write: BatchWrite): Promise<void> {
-    const ingestion = timestampFromMs(write.bronze.ingestionMs);
-    const items = await connection.createAppender('order_items', 'silver');
-    // Explodes each order to its lines here, in the writer's loop, rather than materialising line objects:
-    // money goes in as exact decimal text, which DuckDB parses straight into DECIMAL.
+    const ingestionMs = write.bronze.ingestionMs;
+    // Explodes each order to its lines here, in the writer's loop, rather than materialising line objects;
+    // money goes in as exact integer paisa (DECIMAL's own scaled int64).
+    const w = new ChunkAppender(await connection.createAppender('order_items', 'silver'), SILVER_COLUMNS);
     for (const order of write.silver) {
-      const eventTime = timestampFromMs(order.eventTimeMs);
-      const total = decimalText(order.totalPaisa);
-      const offset = BigInt(order.sourceOffset);
       for (const line of order.lines) {
-        items.appendVarchar(order.orderId);
-        items.appendTimestamp(eventTime);
-        items.appendVarchar(order.branch);
-        items.appendVarchar(order.terminalId);
-        items.appendVarchar(order.payment);
-        items.appendInteger(line.lineNo);
-        items.appendVarchar(line.itemId);
-        items.appendVarchar(line.itemName);
-        items.appendVarchar(line.category);
-        items.appendVarchar(decimalText(line.pricePaisa));
-        items.appendInteger(line.quantity);
-        items.appendVarchar(decimalText(line.amountPaisa));
-        items.appendVarchar(total);
-        items.appendInteger(order.sourcePartition);
-        items.appendBigInt(offset);
-        items.appendTimestamp(ingestion);
-        items.endRow();
+        const r = w.row();
+        w.varchar(0, r, order.orderId);
+        w.timestamp(1, r, order.eventTimeMs);
+        w.varchar(2, r, order.branch);
+        w.varchar(3, r, order.terminalId);
+        w.varchar(4, r, order.payment);
+        w.integer(5, r, line.lineNo);
+        w.varchar(6, r, line.itemId);
+        w.varchar(7, r, line.itemName);
+        w.varchar(8, r, line.category);
+        w.decimal(9, r, line.pricePaisa);
+        w.integer(10, r, line.quantity);
+        w.decimal(11, r, line.amountPaisa);
+        w.decimal(12, r, order.totalPaisa);
+        w.integer(13, r, order.sourcePartition);
+        w.bigint(14, r, order.sourceOffset);
+        w.timestamp(15, r, ingestionMs);
       }
     }
-    items.closeSync();
+    w.close();
     if (write.quarantine.length > 0) {
+      const ingestion = timestampFromMs(ingestionMs);
       const quarantine = await connection.createAppender('quarantine', 'silver');
       for (const q of write.quarantine) {
         quarantine.appendInteger(q.sourcePartition);

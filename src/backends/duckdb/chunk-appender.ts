@@ -1,0 +1,228 @@
+import { endianness } from 'node:os';
+import duckdb from '@duckdb/node-bindings';
+import {
+  DuckDBDataChunk,
+  DuckDBDecimalType,
+  DuckDBTypeId,
+  type DuckDBAppender,
+  type DuckDBType,
+} from '@duckdb/node-api';
+import { BugError } from '../../errors.js';
+
+/**
+ * How a VARCHAR column's values repeat within a chunk. A repeated value crosses into DuckDB once per chunk
+ * and its other rows copy that row's 16-byte `duckdb_string_t` (inline bytes or a pointer into the same
+ * vector's string heap, which lives until the chunk is reset — after the appender has copied it).
+ * - `none`: nearly every value differs (raw messages): no bookkeeping.
+ * - `runs`: repeats come in consecutive rows (an order's id on each of its lines).
+ * - `any`: few distinct values anywhere in the chunk (branches, items, categories).
+ */
+export type Repeats = 'none' | 'runs' | 'any';
+
+/** One column of the target table, in table order; checked against the appender's own types. */
+export type ChunkColumn =
+  | { readonly kind: 'varchar'; readonly repeats: Repeats; readonly nullable?: boolean }
+  | { readonly kind: 'integer' }
+  /** A safe JS integer stored as BIGINT. */
+  | { readonly kind: 'bigint' }
+  /** Epoch milliseconds stored as TIMESTAMP (microseconds). */
+  | { readonly kind: 'timestamp' }
+  /** An exact scaled integer (paisa for scale 2) stored as DECIMAL(width ≤ 18, scale): DuckDB's int64. */
+  | { readonly kind: 'decimal'; readonly width: number; readonly scale: number };
+
+const STRING_T_BYTES = 16;
+const TWO_32 = 2 ** 32;
+/** Which Int32 of an int64 pair (and of a validity uint64 word) holds the low half on this machine. */
+const LOW = endianness() === 'LE' ? 0 : 1;
+
+interface Column {
+  readonly spec: ChunkColumn;
+  readonly vector: duckdb.Vector;
+  /** int32 values, or int64 values as (low, high) word pairs. */
+  readonly words: Int32Array<ArrayBuffer>;
+  readonly bytesPerRow: number;
+  readonly strings: (string | null)[];
+  /** A DECIMAL column's bound on |units|, exclusive: 10^width. */
+  readonly limit: number;
+}
+
+/**
+ * Appends rows to a DuckDB table through data chunks instead of one N-API call per value: numbers go into
+ * typed arrays copied into each vector once per chunk (DECIMALs as their exact scaled int64, never text or
+ * floats), and only the distinct strings of a chunk are handed over one call each. Each value is range-checked
+ * as DuckDB's own appender would, since raw vector memory bypasses DuckDB's casts.
+ *
+ * Usage: `const r = w.row()` then set every column of row `r`; `close()` appends the rest and closes.
+ */
+export class ChunkAppender {
+  private readonly appender: DuckDBAppender;
+  private readonly columns: Column[];
+  private readonly chunk: DuckDBDataChunk;
+  private readonly capacity: number;
+  /** (row, source row) pairs of string copies, reused across columns and chunks. */
+  private readonly copies: Int32Array;
+  /** One VARCHAR vector's `duckdb_string_t`s while copies are patched in. */
+  private readonly stringStructs: Uint8Array<ArrayBuffer>;
+  private readonly firstRow = new Map<string, number>();
+  private count = 0;
+
+  constructor(appender: DuckDBAppender, specs: readonly ChunkColumn[]) {
+    this.appender = appender;
+    const types: DuckDBType[] = [];
+    for (let i = 0; i < appender.columnCount; i++) types.push(appender.columnType(i));
+    if (types.length !== specs.length) {
+      throw new BugError(`chunk appender: ${specs.length} columns given, the table has ${types.length}`);
+    }
+    this.capacity = duckdb.vector_size();
+    this.chunk = DuckDBDataChunk.create(types);
+    this.copies = new Int32Array(this.capacity * 2);
+    this.stringStructs = new Uint8Array(this.capacity * STRING_T_BYTES);
+    this.columns = specs.map((spec, i) => {
+      checkType(spec, types[i]!, i);
+      const bytesPerRow = spec.kind === 'varchar' ? 0 : spec.kind === 'integer' ? 4 : 8;
+      return {
+        spec,
+        vector: duckdb.data_chunk_get_vector(this.chunk.chunk, i),
+        words: new Int32Array((this.capacity * bytesPerRow) / 4),
+        bytesPerRow,
+        strings: spec.kind === 'varchar' ? new Array<string | null>(this.capacity).fill(null) : [],
+        limit: spec.kind === 'decimal' ? 10 ** spec.width : 0,
+      };
+    });
+  }
+
+  /** Starts a row and returns its index in the current chunk (appending the chunk first when it is full). */
+  row(): number {
+    if (this.count === this.capacity) this.flush();
+    return this.count++;
+  }
+
+  varchar(column: number, row: number, value: string | null): void {
+    this.columns[column]!.strings[row] = value;
+  }
+
+  integer(column: number, row: number, value: number): void {
+    if ((value | 0) !== value) throw new RangeError(`${value} is not a 32-bit integer`);
+    this.columns[column]!.words[row] = value;
+  }
+
+  bigint(column: number, row: number, value: number): void {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not a safe integer`);
+    setInt64(this.columns[column]!.words, row, value);
+  }
+
+  timestamp(column: number, row: number, epochMs: number): void {
+    const micros = Math.trunc(epochMs) * 1000;
+    if (!Number.isSafeInteger(micros)) throw new RangeError(`${epochMs} ms is not a representable timestamp`);
+    setInt64(this.columns[column]!.words, row, micros);
+  }
+
+  /** `units` of the column's scale: paisa for DECIMAL(…, 2). */
+  decimal(column: number, row: number, units: number): void {
+    const c = this.columns[column]!;
+    if (!Number.isSafeInteger(units) || Math.abs(units) >= c.limit) {
+      const spec = c.spec as { width: number; scale: number };
+      throw new RangeError(
+        `${units} (scale ${spec.scale}) does not fit DECIMAL(${spec.width},${spec.scale})`,
+      );
+    }
+    setInt64(c.words, row, units);
+  }
+
+  /** Appends the rows still buffered and closes the appender (which moves them into the table). */
+  close(): void {
+    this.flush();
+    this.appender.closeSync();
+  }
+
+  private flush(): void {
+    const n = this.count;
+    if (n === 0) return;
+    this.chunk.rowCount = n;
+    for (const c of this.columns) {
+      if (c.spec.kind === 'varchar') this.writeStrings(c, c.spec.repeats, c.spec.nullable === true, n);
+      else duckdb.copy_data_to_vector(c.vector, 0, c.words.buffer, 0, n * c.bytesPerRow);
+    }
+    this.appender.appendDataChunk(this.chunk);
+    this.chunk.reset();
+    this.count = 0;
+  }
+
+  private writeStrings(c: Column, repeats: Repeats, nullable: boolean, n: number): void {
+    const { vector, strings } = c;
+    const copies = this.copies;
+    const firstRow = this.firstRow;
+    firstRow.clear();
+    let copied = 0;
+    let previous: string | null = null;
+    let previousRow = -1;
+    let nulls: Int32Array<ArrayBuffer> | undefined;
+    for (let r = 0; r < n; r++) {
+      const value = strings[r]!;
+      if (value === null) {
+        if (!nullable) throw new RangeError('NULL in a NOT NULL chunk column');
+        nulls ??= new Int32Array(Math.ceil(this.capacity / 32)).fill(-1);
+        const word = ((r >>> 6) << 1) | (((r >>> 5) & 1) ^ LOW);
+        nulls[word] = nulls[word]! & ~(1 << (r & 31));
+        continue;
+      }
+      if (repeats !== 'none') {
+        if (value === previous) {
+          copies[copied++] = r;
+          copies[copied++] = previousRow;
+          continue;
+        }
+        previous = value;
+        if (repeats === 'any') {
+          const first = firstRow.get(value);
+          if (first !== undefined) {
+            previousRow = first;
+            copies[copied++] = r;
+            copies[copied++] = first;
+            continue;
+          }
+          firstRow.set(value, r);
+        }
+        previousRow = r;
+      }
+      duckdb.vector_assign_string_element(vector, r, value);
+    }
+    if (copied > 0) {
+      // vector_get_data returns a copy of the vector's memory: patch it, then copy it back.
+      const data = this.stringStructs;
+      data.set(duckdb.vector_get_data(vector, n * STRING_T_BYTES));
+      for (let i = 0; i < copied; i += 2) {
+        const from = copies[i + 1]! * STRING_T_BYTES;
+        data.copyWithin(copies[i]! * STRING_T_BYTES, from, from + STRING_T_BYTES);
+      }
+      duckdb.copy_data_to_vector(vector, 0, data.buffer, 0, n * STRING_T_BYTES);
+    }
+    if (nulls) {
+      duckdb.vector_ensure_validity_writable(vector);
+      duckdb.copy_data_to_vector_validity(vector, 0, nulls.buffer, 0, Math.ceil(n / 64) * 8);
+    }
+  }
+}
+
+/** A safe integer as an int64 (two's complement) in two native-endian int32 words. */
+function setInt64(words: Int32Array<ArrayBuffer>, row: number, value: number): void {
+  words[row * 2 + LOW] = value >>> 0;
+  words[row * 2 + (1 - LOW)] = Math.floor(value / TWO_32);
+}
+
+/** Refuses a spec whose memory layout differs from the table column's: raw writes would corrupt it. */
+function checkType(spec: ChunkColumn, type: DuckDBType, index: number): void {
+  const id = type.typeId;
+  const ok =
+    (spec.kind === 'varchar' && id === DuckDBTypeId.VARCHAR) ||
+    (spec.kind === 'integer' && id === DuckDBTypeId.INTEGER) ||
+    (spec.kind === 'bigint' && id === DuckDBTypeId.BIGINT) ||
+    (spec.kind === 'timestamp' && id === DuckDBTypeId.TIMESTAMP) ||
+    (spec.kind === 'decimal' &&
+      type instanceof DuckDBDecimalType &&
+      type.width === spec.width &&
+      type.scale === spec.scale &&
+      spec.width > 9 &&
+      spec.width <= 18);
+  if (!ok) throw new BugError(`chunk appender: column ${index} is ${type.toString()}, not ${spec.kind}`);
+}
