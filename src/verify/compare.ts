@@ -1,5 +1,6 @@
 import type { OutputMode } from '../config/pipeline-config.js';
 import type { Ledger } from '../domain/ledger.js';
+import type { BranchWindow, HourlyWindow, ProductWindow } from '../pipeline/gold.js';
 import { averagePaisa, paisaFromDecimalString, paisaToDecimalString, type Paisa } from '../domain/money.js';
 import { formatEventTime, windowStart, type WindowSpec } from '../domain/time.js';
 
@@ -15,29 +16,10 @@ export interface DroppedLine {
   amountPaisa: Paisa;
 }
 
-export interface GoldBranchRow {
-  windowStartMs: number;
-  branch: string;
-  revenuePaisa: Paisa;
-  orders: number;
-  items: number;
-}
-export interface GoldProductRow {
-  windowStartMs: number;
-  itemId: string;
-  itemName: string;
-  category: string;
-  quantity: number;
-  revenuePaisa: Paisa;
-  orders: number;
-}
-export interface GoldHourlyRow {
-  windowStartMs: number;
-  revenuePaisa: Paisa;
-  orders: number;
-  items: number;
-  avgOrderValuePaisa: Paisa;
-}
+/** Gold rows as the lakehouse holds them: the engine's own window rows (hourly with its stored average). */
+export type GoldBranchRow = BranchWindow;
+export type GoldProductRow = ProductWindow;
+export type GoldHourlyRow = HourlyWindow & { avgOrderValuePaisa: Paisa };
 
 /** What a lakehouse actually holds, gathered by `readLakehouseFacts`. */
 export interface LakehouseFacts {
