@@ -212,14 +212,7 @@ export function registerDemo(program: Command): Command {
         );
         const reader = await lakehouse.reader();
 
-        const simulation = new Simulation({
-          stream: settings.stream,
-          sink,
-          speed: settings.speed,
-          batchSize: settings.batchSize,
-          lingerMs: settings.lingerMs,
-          ledgerConfig: settings.ledgerConfig,
-        });
+        const simulation = new Simulation({ ...settings, sink });
         const query = new StreamingQuery({
           source,
           lakehouse,

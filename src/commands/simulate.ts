@@ -181,14 +181,7 @@ export function registerSimulate(program: Command): Command {
           });
         }
         const sink = await createSink(config.sink);
-        const simulation = new Simulation({
-          stream: settings.stream,
-          sink,
-          speed: settings.speed,
-          batchSize: settings.batchSize,
-          lingerMs: settings.lingerMs,
-          ledgerConfig: settings.ledgerConfig,
-        });
+        const simulation = new Simulation({ ...settings, sink });
 
         // Ctrl+C (or `docker stop`): stop generating, flush, write the ledger of what was sent, exit 0.
         // A second Ctrl+C gives up at once.
