@@ -17,7 +17,7 @@ import { MonitorModel } from '../monitor/monitor-model.js';
 import { StreamingQuery } from '../pipeline/engine.js';
 import { Simulation, simulationSettings } from '../simulator/index.js';
 import type { SimulatorStore } from '../simulator/snapshot-types.js';
-import { showDashboard, viewOptions } from './view-options.js';
+import { showDashboard, untilStopped, viewOptions } from './view-options.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 
 /** Flag → config path; everything else about the simulator and the pipeline comes from config/env as usual. */
@@ -248,12 +248,8 @@ export function registerDemo(program: Command): Command {
         model.start();
 
         // What ends the demo: the user (q, Ctrl+C, SIGTERM), --duration, or the engine failing.
-        let finish!: () => void;
-        const finished = new Promise<void>((r) => (finish = r));
-        const onSignal = (): void => finish();
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-        const timer = wallMs === undefined ? undefined : setTimeout(finish, wallMs);
+        const end = untilStopped(wallMs);
+        const { finished, finish } = end;
         engineRun.catch(() => finish());
         if (format === 'tui') {
           await showDashboard(model, finished, finish);
@@ -281,9 +277,7 @@ export function registerDemo(program: Command): Command {
 
         /** Stops the load generator, lets the engine process what was sent (bounded), then stops it. */
         async function shutdown(): Promise<void> {
-          if (timer) clearTimeout(timer);
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
+          end.dispose();
           stopSimulation.abort();
           await simulationRun;
           const deadline = Date.now() + DRAIN_TIMEOUT_MS;

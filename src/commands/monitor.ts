@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { HeadlessReporter } from '../monitor/headless-reporter.js';
 import { MonitorModel } from '../monitor/monitor-model.js';
 import { RemoteFeed } from '../monitor/status-client.js';
-import { showDashboard, viewOptions } from './view-options.js';
+import { showDashboard, untilStopped, viewOptions } from './view-options.js';
 import { action, flagValues, resolveConfig } from './shared.js';
 
 const FLAGS: Readonly<Record<string, string>> = {
@@ -49,12 +49,8 @@ export function registerMonitor(program: Command): Command {
         await feed.readStream();
         model.start();
 
-        let finish!: () => void;
-        const finished = new Promise<void>((r) => (finish = r));
-        const onSignal = (): void => finish();
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-        const timer = wallMs === undefined ? undefined : setTimeout(finish, wallMs);
+        const end = untilStopped(wallMs);
+        const { finished, finish } = end;
         try {
           if (format === 'tui') {
             await showDashboard(model, finished, finish);
@@ -71,9 +67,7 @@ export function registerMonitor(program: Command): Command {
             reporter.finish();
           }
         } finally {
-          if (timer) clearTimeout(timer);
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
+          end.dispose();
           await model.stop();
           await feed.close();
         }

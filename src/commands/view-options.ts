@@ -46,3 +46,29 @@ export async function showDashboard(
   dashboard.close();
   await dashboard.done;
 }
+
+/** What ends a view: Ctrl+C / SIGTERM, `--duration`, or whoever calls `finish` (quitting the dashboard). */
+export interface RunEnd {
+  finished: Promise<void>;
+  finish: () => void;
+  /** Removes the signal handlers and the timer. */
+  dispose: () => void;
+}
+
+export function untilStopped(wallMs: number | undefined): RunEnd {
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const onSignal = (): void => finish();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const timer = wallMs === undefined ? undefined : setTimeout(finish, wallMs);
+  return {
+    finished,
+    finish,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
