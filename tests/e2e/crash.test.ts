@@ -1,28 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, buildCli, cleanEnv, FAULTS, runCli } from '../unit/pipeline/cli-process.js';
+import { removeTempDir, runCli, spawnCli, tempDir } from '../helpers/cli.js';
+import { mulberry32 } from '../helpers/mulberry32.js';
+import { ALL_FAULTS } from '../unit/simulator/fixtures.js';
 
 let dir: string;
 beforeAll(() => {
-  buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'brewline-crash-e2e-'));
-}, 180_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A small seeded PRNG (mulberry32) so the kill moments are random but reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+  dir = tempDir('crash-e2e');
+});
+afterAll(() => removeTempDir(dir));
 
 const PIPELINE = (d: string): string[] => [
   'pipeline',
@@ -42,28 +28,20 @@ const PIPELINE = (d: string): string[] => [
  * Starts the pipeline and SIGKILLs it a random 0–120 ms after its first progress line (so every kill lands
  * while batches are being read, written or committed). Resolves 'killed', or 'finished' if it ended first.
  */
-function runAndKill(delayMs: number): Promise<'killed' | 'finished'> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...PIPELINE(dir)], {
-      env: cleanEnv(),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let killed = false;
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!killed && /^batch \d+/m.test(stderr)) {
-        killed = true;
-        setTimeout(() => child.kill('SIGKILL'), delayMs);
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve('killed');
-      else if (code === 0) resolve('finished');
-      else reject(new Error(`pipeline exited ${code}: ${stderr}`));
-    });
+async function runAndKill(delayMs: number): Promise<'killed' | 'finished'> {
+  const pipeline = spawnCli(PIPELINE(dir), { cwd: dir });
+  // Listening (not polling) keeps the kill moment exactly delayMs after the first progress line.
+  let killed = false;
+  pipeline.child.stderr.on('data', () => {
+    if (!killed && /^batch \d+/m.test(pipeline.stderr)) {
+      killed = true;
+      setTimeout(() => pipeline.child.kill('SIGKILL'), delayMs);
+    }
   });
+  const { code, signal, stderr } = await pipeline.exited;
+  if (signal === 'SIGKILL') return 'killed';
+  if (code === 0) return 'finished';
+  throw new Error(`pipeline exited ${code}: ${stderr}`);
 }
 
 describe('crash safety', () => {
@@ -83,15 +61,15 @@ describe('crash safety', () => {
         '--seed',
         '11',
         '--faults',
-        FAULTS,
+        ALL_FAULTS,
         '--ledger',
         'ledger.json',
       ],
-      dir,
+      { cwd: dir },
     );
     expect(sim.status, sim.stderr).toBe(0);
     // When the pipeline is killed at random moments and restarted each time
-    const random = prng(20261126);
+    const random = mulberry32(20261126);
     let kills = 0;
     let finished = false;
     while (kills < 25 && !finished) {
@@ -101,10 +79,12 @@ describe('crash safety', () => {
     }
     expect(kills).toBeGreaterThanOrEqual(20);
     // And finally runs to completion
-    const last = runCli(PIPELINE(dir), dir);
+    const last = runCli(PIPELINE(dir), { cwd: dir });
     expect(last.status, last.stderr).toBe(0);
     // Then verify finds no difference at all
-    const verify = runCli(['verify', '--ledger', 'ledger.json', '--lakehouse', 'lakehouse.duckdb'], dir);
+    const verify = runCli(['verify', '--ledger', 'ledger.json', '--lakehouse', 'lakehouse.duckdb'], {
+      cwd: dir,
+    });
     expect(verify.stdout).toContain('no differences');
     expect(verify.status, verify.stdout).toBe(0);
   }, 300_000);

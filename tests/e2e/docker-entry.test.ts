@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaultCatalog } from '../../src/domain/catalog.js';
 import { validateOrderText } from '../../src/domain/order-event.js';
-import { buildCli, cleanEnv, REPO } from '../unit/simulator/cli-process.js';
+import { cleanEnv, ensureBuilt, removeTempDir, REPO, tempDir } from '../helpers/cli.js';
 
 /**
  * No Docker engine runs here, so this runs the image's exact entry command (ENTRYPOINT, from WORKDIR, with
@@ -47,10 +46,10 @@ function runImage(extraEnv: Record<string, string>) {
 
 let dir: string;
 beforeAll(() => {
-  buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'brewline-docker-e2e-'));
-}, 180_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  ensureBuilt();
+  dir = tempDir('docker-e2e');
+});
+afterAll(() => removeTempDir(dir));
 
 describe('Docker image entry', () => {
   it('is a multi-stage build on a slim Node image, running as a non-root user with `brewline simulate` as entry', () => {

@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../src/verify/compare.js';
-import { buildCli, FAULTS, runCli } from '../unit/pipeline/cli-process.js';
+import { removeTempDir, runCli, tempDir } from '../helpers/cli.js';
+import { ALL_FAULTS } from '../unit/simulator/fixtures.js';
 
 let dir: string;
 beforeAll(() => {
-  buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'brewline-acceptance-e2e-'));
+  dir = tempDir('acceptance-e2e');
   // Given 200,000 simulated orders with every fault kind, in a file, with their ledger
   const sim = runCli(
     [
@@ -24,15 +21,15 @@ beforeAll(() => {
       '--seed',
       '3',
       '--faults',
-      FAULTS,
+      ALL_FAULTS,
       '--ledger',
       'ledger.json',
     ],
-    dir,
+    { cwd: dir },
   );
   if (sim.status !== 0) throw new Error(sim.stderr);
 }, 180_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTempDir(dir));
 
 function pipeline(mode: 'complete' | 'update'): void {
   const run = runCli(
@@ -49,8 +46,7 @@ function pipeline(mode: 'complete' | 'update'): void {
       '--output-mode',
       mode,
     ],
-    dir,
-    240_000,
+    { cwd: dir, timeoutMs: 240_000 },
   );
   expect(run.status, run.stderr).toBe(0);
   expect(run.stderr).toMatch(/^batch 0 /m);
@@ -62,7 +58,7 @@ function verify(
 ): { status: number | null; report: VerifyReport } {
   const r = runCli(
     ['verify', '--ledger', 'ledger.json', '--lakehouse', lakehouse, '--output-mode', mode, '--json'],
-    dir,
+    { cwd: dir },
   );
   return { status: r.status, report: JSON.parse(r.stdout) as VerifyReport };
 }
