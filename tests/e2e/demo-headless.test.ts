@@ -1,41 +1,20 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines, removeTempDir, runCli, tempDir } from '../helpers/cli.js';
 
 /** `brewline demo` without a terminal: readable lines or JSON lines, and numbers `brewline query` agrees with. */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(REPO, 'bin/brewline.js');
 const ESC = String.fromCharCode(27);
 let dir: string;
 
-function env(): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BREWLINE_')) out[k] = v;
-  return out;
-}
-
-function cli(args: readonly string[], timeoutMs = 60_000): SpawnSyncReturns<string> {
-  // stdout is a pipe here, as in `brewline demo | cat`.
-  return spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    env: env(),
-    encoding: 'utf8',
-    timeout: timeoutMs,
-  });
-}
+// stdout is a pipe here, as in `brewline demo | cat`.
+const cli = (args: readonly string[]) => runCli(args, { cwd: dir, timeoutMs: 60_000 });
 
 beforeAll(() => {
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'ignore' });
-  if (!existsSync(join(REPO, 'dist/src/cli.js'))) throw new Error('build produced no dist/src/cli.js');
-  dir = mkdtempSync(join(tmpdir(), 'brewline-demo-headless-'));
+  dir = tempDir('demo-headless');
 });
 
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => removeTempDir(dir));
 
 describe('brewline demo without a terminal', () => {
   it('prints readable periodic lines with no escape codes when piped, then a summary', () => {
@@ -66,20 +45,14 @@ describe('brewline demo without a terminal', () => {
       '9',
     ]);
     expect(run.status).toBe(0);
-    const objects = run.stdout
-      .trim()
-      .split('\n')
-      .map(
-        (l) =>
-          JSON.parse(l) as {
-            type: string;
-            gold: {
-              revenue: string;
-              orders: number;
-              branches: { branch: string; revenue: string; orders: number }[];
-            };
-          },
-      );
+    const objects = jsonLines<{
+      type: string;
+      gold: {
+        revenue: string;
+        orders: number;
+        branches: { branch: string; revenue: string; orders: number }[];
+      };
+    }>(run.stdout);
     expect(objects.filter((o) => o.type === 'status').length).toBeGreaterThanOrEqual(2);
     const summary = objects.at(-1)!;
     expect(summary.type).toBe('summary');

@@ -1,16 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ensureBuilt, removeTempDir, tempDir, waitFor } from '../helpers/cli.js';
 
 /**
  * The real `brewline demo` in a real terminal: tmux (private socket) at 120×40, reading the screen the way
  * a person would, pressing the documented keys, and quitting.
  */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(REPO, 'bin/brewline.js');
 const SOCKET = `brewline-demo-e2e-${process.pid}`;
 const SESSION = 'demo';
 let dir: string;
@@ -26,15 +23,26 @@ async function waitForScreen(
   predicate: (text: string) => boolean,
   timeoutMs: number,
   what: string,
+  grab: () => string = screen,
 ): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
   let last = '';
-  while (Date.now() < deadline) {
-    last = screen();
-    if (predicate(last)) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+  return waitFor(
+    () => {
+      last = grab();
+      return predicate(last) && last;
+    },
+    { timeoutMs, what, intervalMs: 200, detail: () => `screen was:\n${last}` },
+  );
+}
+
+/** Waits (bounded) for the exit code a tmux session's command writes to `file` when the demo ends. */
+async function exitCode(file: string): Promise<string> {
+  await waitFor(() => existsSync(file), {
+    timeoutMs: 20_000,
+    intervalMs: 200,
+    what: `${file} to be written`,
+  });
+  return readFileSync(file, 'utf8').trim();
 }
 
 function press(key: string, literal = true): void {
@@ -44,9 +52,8 @@ function press(key: string, literal = true): void {
 const clockOf = (text: string): string | undefined => /sim clock (\S+ \S+) NPT/.exec(text)?.[1];
 
 beforeAll(() => {
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'ignore' });
-  if (!existsSync(join(REPO, 'dist/src/cli.js'))) throw new Error('build produced no dist/src/cli.js');
-  dir = mkdtempSync(join(tmpdir(), 'brewline-demo-tui-'));
+  ensureBuilt();
+  dir = tempDir('demo-tui');
   // `CI` makes Ink print only the final frame; a person's terminal does not have it.
   const command = `env -u CI -u NO_COLOR node ${BIN} demo --seed 5; echo $? > ${join(dir, 'exit-code')}; sleep 600`;
   tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', '-c', dir, command);
@@ -54,7 +61,7 @@ beforeAll(() => {
 
 afterAll(() => {
   spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 describe('brewline demo in a 120×40 terminal', () => {
@@ -126,10 +133,7 @@ describe('brewline demo in a 120×40 terminal', () => {
 
     // When q is pressed, the demo stops everything and exits 0
     press('q');
-    const exitFile = join(dir, 'exit-code');
-    const deadline = Date.now() + 20_000;
-    while (!existsSync(exitFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+    expect(await exitCode(join(dir, 'exit-code'))).toBe('0');
     expect(screen()).toContain('brewline demo: lakehouse .brewline/demo.duckdb');
   });
 
@@ -139,12 +143,12 @@ describe('brewline demo in a 120×40 terminal', () => {
     const command = `mkdir -p ${smallDir} && cd ${smallDir} && env -u CI node ${BIN} demo; echo $? > exit-code; sleep 600`;
     tmux('new-session', '-d', '-s', small, '-x', '80', '-y', '24', command);
     const grab = (): string => tmux('capture-pane', '-p', '-t', small);
-    const deadline = Date.now() + 15_000;
-    let text = grab();
-    while (!(/Σ NPR/.test(text) && /p0 [\d,]+/.test(text) && /target/.test(text)) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      text = grab();
-    }
+    const text = await waitForScreen(
+      (s) => /Σ NPR/.test(s) && /p0 [\d,]+/.test(s) && /target/.test(s),
+      15_000,
+      'the panels to fill',
+      grab,
+    );
     const lines = text.replace(/\n$/, '').split('\n');
     expect(lines[0]).toMatch(/^brewline demo/);
     expect(lines.length).toBeLessThanOrEqual(24);
@@ -160,9 +164,6 @@ describe('brewline demo in a 120×40 terminal', () => {
       expect(text).toContain(title);
     }
     tmux('send-keys', '-t', small, '-l', 'q');
-    const exitFile = join(smallDir, 'exit-code');
-    const until = Date.now() + 20_000;
-    while (!existsSync(exitFile) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
-    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+    expect(await exitCode(join(smallDir, 'exit-code'))).toBe('0');
   });
 });

@@ -1,45 +1,22 @@
-import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  jsonLines,
+  removeTempDir,
+  runCli,
+  spawnCli,
+  tempDir,
+  waitFor,
+  type CliProcess,
+} from '../helpers/cli.js';
 
 /**
  * `brewline pipeline run --status-port` in one process, `brewline monitor` in another: the monitor shows
  * the same gold numbers the pipeline's lakehouse holds, and only reads.
  */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(REPO, 'bin/brewline.js');
 let dir: string;
-let pipeline: ChildProcess | undefined;
-let pipelineErr = '';
+let pipeline: CliProcess | undefined;
 
-function env(): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BREWLINE_')) out[k] = v;
-  return out;
-}
-
-function cli(args: readonly string[], timeoutMs = 60_000): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    env: env(),
-    encoding: 'utf8',
-    timeout: timeoutMs,
-  });
-}
-
-async function until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; pipeline stderr:\n${pipelineErr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const cli = (args: readonly string[]) => runCli(args, { cwd: dir, timeoutMs: 60_000 });
 
 interface GoldJson {
   revenue: string;
@@ -48,9 +25,7 @@ interface GoldJson {
 }
 
 beforeAll(() => {
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'ignore' });
-  if (!existsSync(join(REPO, 'dist/src/cli.js'))) throw new Error('build produced no dist/src/cli.js');
-  dir = mkdtempSync(join(tmpdir(), 'brewline-monitor-'));
+  dir = tempDir('monitor');
   const made = cli([
     'simulate',
     '--sink',
@@ -72,20 +47,15 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  if (pipeline && pipeline.exitCode === null) {
-    pipeline.kill('SIGKILL');
-    await new Promise((r) => pipeline!.once('exit', r));
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await pipeline?.stop();
+  removeTempDir(dir);
 });
 
 describe('brewline monitor attached to brewline pipeline run', () => {
   it('shows the same gold numbers the pipeline wrote, over the read-only status endpoint', async () => {
     // Given a pipeline serving its status on a free loopback port
-    pipeline = spawn(
-      process.execPath,
+    const running = spawnCli(
       [
-        BIN,
         'pipeline',
         'run',
         '--source',
@@ -99,20 +69,20 @@ describe('brewline monitor attached to brewline pipeline run', () => {
         '--status-port',
         '0',
       ],
-      { cwd: dir, env: env(), stdio: ['ignore', 'ignore', 'pipe'] },
+      { cwd: dir },
     );
-    pipeline.stderr!.setEncoding('utf8');
-    pipeline.stderr!.on('data', (chunk: string) => (pipelineErr += chunk));
-    const url = await until(
-      () => /status endpoint (http:\/\/127\.0\.0\.1:\d+)/.exec(pipelineErr)?.[1],
-      20_000,
-      'the status endpoint',
-    );
-    await until(
-      () => (/idle: no new data/.test(pipelineErr) ? true : undefined),
-      30_000,
-      'the pipeline to catch up',
-    );
+    pipeline = running;
+    const stderr = () => `pipeline stderr:\n${running.stderr}`;
+    const url = await waitFor(() => /status endpoint (http:\/\/127\.0\.0\.1:\d+)/.exec(running.stderr)?.[1], {
+      timeoutMs: 20_000,
+      what: 'the status endpoint',
+      detail: stderr,
+    });
+    await waitFor(() => /idle: no new data/.test(running.stderr), {
+      timeoutMs: 30_000,
+      what: 'the pipeline to catch up',
+      detail: stderr,
+    });
 
     // When the monitor reads it as JSON lines for a few seconds
     const monitor = cli([
@@ -126,18 +96,12 @@ describe('brewline monitor attached to brewline pipeline run', () => {
       '500ms',
     ]);
     expect(monitor.status).toBe(0);
-    const lines = monitor.stdout
-      .trim()
-      .split('\n')
-      .map(
-        (l) =>
-          JSON.parse(l) as {
-            type: string;
-            mode: string;
-            gold: GoldJson;
-            stream: { verdict: string; totalLag: number; engineStatus: string };
-          },
-      );
+    const lines = jsonLines<{
+      type: string;
+      mode: string;
+      gold: GoldJson;
+      stream: { verdict: string; totalLag: number; engineStatus: string };
+    }>(monitor.stdout);
     const summary = lines.at(-1)!;
     expect(summary.type).toBe('summary');
     expect(summary.mode).toBe('monitor');
@@ -151,8 +115,7 @@ describe('brewline monitor attached to brewline pipeline run', () => {
     expect(metrics).toContain(`brewline_gold_revenue_npr ${summary.gold.revenue}`);
 
     // Then, once the pipeline has stopped, `brewline query` on its lakehouse reads the same gold numbers
-    pipeline.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => pipeline!.once('exit', r));
+    const { code } = await running.stop('SIGINT');
     expect(code).toBe(0);
     const totals = cli([
       'query',
@@ -172,10 +135,7 @@ describe('brewline monitor attached to brewline pipeline run', () => {
       'lh.duckdb',
       'SELECT branch, CAST(SUM(revenue) AS VARCHAR) AS revenue, CAST(SUM(orders) AS BIGINT) AS orders FROM gold.branch_revenue GROUP BY branch ORDER BY SUM(revenue) DESC, branch LIMIT 10',
     ]);
-    const expected = byBranch.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { branch: string; revenue: string; orders: number });
+    const expected = jsonLines<{ branch: string; revenue: string; orders: number }>(byBranch.stdout);
     expect(
       summary.gold.branches.map((b) => ({ branch: b.branch, revenue: b.revenue, orders: b.orders })),
     ).toEqual(expected.map((b) => ({ ...b, orders: Number(b.orders) })));
