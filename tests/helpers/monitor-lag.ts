@@ -1,0 +1,62 @@
+/**
+ * Checking the per-partition lag `brewline monitor --json` shows against a pipeline's own checkpoint: shared
+ * by the monitor tests of each streaming backend.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jsonLines, waitFor, type CliProcess } from './cli.js';
+
+/** One partition as the monitor's stream figures show it. */
+export interface PartitionLag {
+  partition: number;
+  latest: number;
+  committed: number;
+  lag: number;
+  lagSeconds?: number | null;
+}
+
+/** A `--json` line of `brewline monitor` or `brewline demo`, as far as these tests read it. */
+export interface StreamLine {
+  type: string;
+  stream?: { partitions: PartitionLag[]; totalLag: number };
+}
+
+/**
+ * Waits (bounded) until a `pipeline run --status-port 0` process has committed batch 0 to `checkpoint` and
+ * printed its status endpoint; returns the endpoint and the end offsets batch 0 recorded per partition.
+ */
+export async function firstBatchCommitted(
+  pipeline: CliProcess,
+  checkpoint: string,
+): Promise<{ url: string; processed: Record<string, number> }> {
+  const url = await waitFor(
+    () =>
+      existsSync(join(checkpoint, 'commits', '0')) && /status endpoint (http:\S+)/.exec(pipeline.stderr)?.[1],
+    {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: 'the pipeline to commit batch 0',
+      detail: () => pipeline.stderr,
+    },
+  );
+  // An offsets file is a version line, then the JSON of the batch's offsets.
+  const offsetsText = readFileSync(join(checkpoint, 'offsets', '0'), 'utf8');
+  const processed = (
+    JSON.parse(offsetsText.slice(offsetsText.indexOf('{'))) as { endOffset: Record<string, number> }
+  ).endOffset;
+  return { url, processed };
+}
+
+/** The stream figures of the last line that has them. */
+export function lastStream(stdout: string): NonNullable<StreamLine['stream']> {
+  const line = jsonLines<StreamLine>(stdout)
+    .filter((l) => l.stream)
+    .pop();
+  if (!line?.stream) throw new Error(`no line with stream figures in:\n${stdout}`);
+  return line.stream;
+}
+
+/** Partition, latest, committed and lag of each partition: what an independent count can check. */
+export function positions(partitions: readonly PartitionLag[]): Omit<PartitionLag, 'lagSeconds'>[] {
+  return partitions.map(({ partition, latest, committed, lag }) => ({ partition, latest, committed, lag }));
+}
