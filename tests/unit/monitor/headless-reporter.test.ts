@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HeadlessReporter } from '../../../src/monitor/headless-reporter.js';
-import type { MonitorSnapshot, MonitorStore } from '../../../src/monitor/monitor-snapshot.js';
 import { prometheusText, escapeLabelValue } from '../../../src/monitor/prometheus.js';
-import { SNAPSHOT } from '../tui/fixtures.js';
-
-/** A store the test pushes snapshots into. */
-class PushStore implements MonitorStore {
-  private listeners = new Set<() => void>();
-  constructor(private snapshot: MonitorSnapshot) {}
-  subscribe = (l: () => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-  getSnapshot = () => this.snapshot;
-  push(patch: Partial<MonitorSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const l of this.listeners) l();
-  }
-}
+import { PushStore, SNAPSHOT } from '../tui/fixtures.js';
 
 const ESC = String.fromCharCode(27);
 

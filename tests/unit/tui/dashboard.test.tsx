@@ -1,12 +1,12 @@
 import './force-color.js';
 import { setImmediate as tick } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MonitorSnapshot, MonitorStore } from '../../../src/monitor/monitor-snapshot.js';
+import type { MonitorSnapshot } from '../../../src/monitor/monitor-snapshot.js';
 import { Dashboard, DashboardView } from '../../../src/tui/dashboard.js';
 import { createTheme } from '../../../src/tui/theme.js';
 import { KEY_HELP } from '../../../src/tui/use-dashboard.js';
 import { initialDashboardState, type DashboardState } from '../../../src/tui/use-dashboard-state.js';
-import { SNAPSHOT } from './fixtures.js';
+import { PushStore, SNAPSHOT } from './fixtures.js';
 import { renderAt, stripAnsi, type Rendered } from './render-at.js';
 
 const ESC = String.fromCharCode(27);
@@ -213,37 +213,23 @@ describe('dashboard panels against a fixed snapshot', () => {
   });
 });
 
-class TestStore implements MonitorStore {
-  snapshot = SNAPSHOT;
-  private listeners = new Set<() => void>();
-  subscribe = (l: () => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-  getSnapshot = () => this.snapshot;
-  set(patch: Partial<MonitorSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const l of this.listeners) l();
-  }
-}
-
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await tick();
 }
 
 describe('the live dashboard', () => {
   it('renders store updates and runs the keys: ? help, p pause, b choose a branch, tab focus', async () => {
-    const store = new TestStore();
+    const store = new PushStore();
     const controls = {
-      setPaused: vi.fn((paused: boolean) => store.set({ paused })),
+      setPaused: vi.fn((paused: boolean) => store.push({ paused })),
       setRefreshMs: vi.fn(),
-      setBranch: vi.fn((branch: string | null) => store.set({ branch })),
+      setBranch: vi.fn((branch: string | null) => store.push({ branch })),
     };
     rendered = renderAt(<Dashboard store={store} controls={controls} theme={colour} />, 80, 24);
     await settle();
     expect(stripAnsi(rendered.lastFrame())).toContain('Jhamsikhel');
 
-    store.set({ refreshMs: 5000 });
+    store.push({ refreshMs: 5000 });
     await settle();
     expect(stripAnsi(rendered.lastFrame())).toContain('refresh 5.0s');
 

@@ -1,5 +1,5 @@
 import type { GoldSnapshot } from '../../../src/monitor/feed-types.js';
-import type { MonitorSnapshot, StreamHealth } from '../../../src/monitor/monitor-snapshot.js';
+import type { MonitorSnapshot, MonitorStore, StreamHealth } from '../../../src/monitor/monitor-snapshot.js';
 
 /** Fixed dashboard data: a busy demo at 09:15 NPT with a lagging partition. Amounts are exact paisa. */
 export const NOW = Date.UTC(2026, 10, 26, 3, 30, 0); // 09:15 NPT
@@ -186,3 +186,19 @@ export const SNAPSHOT: MonitorSnapshot = {
   error: undefined,
   readings: 10,
 };
+
+/** A monitor store the test pushes snapshots into, as a live feed would. */
+export class PushStore implements MonitorStore {
+  private listeners = new Set<() => void>();
+  constructor(private snapshot: MonitorSnapshot = SNAPSHOT) {}
+  subscribe = (l: () => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+  getSnapshot = () => this.snapshot;
+  /** Lays `patch` over the current snapshot and tells every subscriber. */
+  push(patch: Partial<MonitorSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const l of this.listeners) l();
+  }
+}
