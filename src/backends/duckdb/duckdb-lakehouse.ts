@@ -15,6 +15,9 @@ import { decimalText, safeNumber, timestampFromMs, toJsonSafe } from './json-val
 import { ChunkAppender, type ChunkColumn } from './chunk-appender.js';
 import { LAKEHOUSE_DDL, STAGING_DDL } from './schema.js';
 
+/** The storage format of new lakehouse files (see `open`). */
+const STORAGE_VERSION = 'v1.3.0';
+
 /** bronze.orders_raw for the chunk writer: the raw value is unique, the source's names repeat. */
 const BRONZE_COLUMNS: readonly ChunkColumn[] = [
   { kind: 'varchar', repeats: 'none' },
@@ -115,7 +118,10 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       }
       mkdirSync(dirname(resolve(path)), { recursive: true });
     }
-    const settings: Record<string, string> = {};
+    // A new file is written in the v1.3 storage format (readable by DuckDB ≥ 1.3): it can hold bronze's raw
+    // messages with zstd, which checkpoints faster than the v1.0 default's FSST and is about 3x smaller.
+    // An existing file keeps the format it was created with.
+    const settings: Record<string, string> = { storage_compatibility_version: STORAGE_VERSION };
     if (readOnly) settings['access_mode'] = 'READ_ONLY';
     if (threads !== undefined) settings['threads'] = String(threads);
     try {

@@ -1,7 +1,9 @@
 /**
  * The embedded lakehouse's tables: DOMAIN.md's bronze/silver/gold/ops tables, plus two ops tables of the
  * engine's own — the per-batch commit markers (exactly-once) and the orders the watermark dropped (so
- * `verify` can account for update mode). Money is DECIMAL, times are TIMESTAMP (UTC).
+ * `verify` can account for update mode). Money is DECIMAL, times are TIMESTAMP (UTC). Bronze's raw JSON is
+ * stored with zstd (measured: about a third of FSST's size and cheaper to checkpoint; needs the v1.3 storage
+ * format, else DuckDB stores it uncompressed).
  */
 export const LAKEHOUSE_DDL = `
 CREATE SCHEMA IF NOT EXISTS bronze;
@@ -9,7 +11,7 @@ CREATE SCHEMA IF NOT EXISTS silver;
 CREATE SCHEMA IF NOT EXISTS gold;
 CREATE SCHEMA IF NOT EXISTS ops;
 CREATE TABLE IF NOT EXISTS bronze.orders_raw (
-  value VARCHAR, key VARCHAR, topic VARCHAR, "partition" INTEGER, "offset" BIGINT, "timestamp" TIMESTAMP,
+  value VARCHAR USING COMPRESSION zstd, key VARCHAR, topic VARCHAR, "partition" INTEGER, "offset" BIGINT, "timestamp" TIMESTAMP,
   timestamp_type VARCHAR, ingestion_timestamp TIMESTAMP, batch_id BIGINT);
 CREATE TABLE IF NOT EXISTS silver.order_items (
   order_id VARCHAR NOT NULL, event_time TIMESTAMP NOT NULL, branch VARCHAR, terminal_id VARCHAR,
