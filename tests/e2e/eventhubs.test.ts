@@ -1,67 +1,44 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../src/verify/compare.js';
 import { EventHubsTestServer } from '../fakes/eventhubs-server.js';
+import { REPO, removeTempDir, spawnCli, tempDir, type CliExit, type CliProcess } from '../helpers/cli.js';
 
 /**
  * Acceptance over real processes: `brewline simulate --sink eventhubs` and `brewline pipeline run --source
  * eventhubs` talk AMQP to the protocol-level test server (this process), then `brewline verify` compares the
  * lakehouse with the simulator's ledger. EH_E2E_ORDERS scales the run (default 100,000 as in the issue).
  */
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/brewline.js');
 const ORDERS = Number(process.env['EH_E2E_ORDERS'] ?? 100_000);
 const FAULTS = 'late=0.02,very_late=0.005,duplicate=0.01,malformed=0.002,invalid=0.002,oversize=0.001';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Run>((res) => child.on('close', (code) => res({ code, stdout, stderr })));
-  return { child, done };
+/** The CLI in the background: the AMQP test server it talks to lives in this process. */
+function start(args: string[], env: Record<string, string>): CliProcess {
+  return spawnCli(args, { cwd: REPO, env: { ...env, NO_COLOR: '1' } });
 }
 
 describe('Event Hubs end to end (simulate → AMQP test server → pipeline → verify)', () => {
   let server: EventHubsTestServer;
   let dir: string;
-  const children: ChildProcess[] = [];
-
-  beforeAll(() => {
-    // The CLI runs from dist/; tsc emits even when files being written by others don't typecheck yet.
-    spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-  }, 300_000);
+  const children: CliProcess[] = [];
 
   afterEach(async () => {
-    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all(children.splice(0).map((child) => child.stop()));
     await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   async function acceptance(
     inject: boolean,
-  ): Promise<{ simulate: Record<string, unknown>; verify: Run; report: VerifyReport }> {
+  ): Promise<{ simulate: Record<string, unknown>; verify: CliExit; report: VerifyReport }> {
     server = await EventHubsTestServer.start({ hubs: { orders: 4 } });
-    dir = mkdtempSync(join(tmpdir(), 'brewline-eh-'));
+    dir = tempDir('eh');
     const env = { EVENTHUB_CONNECTION_STRING: server.connectionString('orders') };
     const lake = ['--lakehouse', join(dir, 'lake.duckdb'), '--checkpoint', join(dir, 'checkpoint')];
     // Given the pipeline streaming from Event Hubs
     const pipeline = start(['pipeline', 'run', '--source', 'eventhubs', '--trigger', '500ms', ...lake], env);
-    children.push(pipeline.child);
+    children.push(pipeline);
     // When the simulator sends ORDERS orders with every fault kind (and, optionally, the service misbehaves)
     const timers: NodeJS.Timeout[] = [];
     if (inject) {
@@ -91,24 +68,23 @@ describe('Event Hubs end to end (simulate → AMQP test server → pipeline → 
       ],
       env,
     );
-    children.push(sim.child);
-    const simRun = await sim.done;
+    children.push(sim);
+    const simRun = await sim.exited;
     for (const t of timers) clearInterval(t);
     expect(simRun.stderr, simRun.stderr).not.toMatch(/internal error/);
     expect(simRun.code, simRun.stderr).toBe(0);
     const summary = JSON.parse(simRun.stdout) as Record<string, unknown>;
     // Then the streaming pipeline stops cleanly on SIGINT (finishing its batch) …
-    pipeline.child.kill('SIGINT');
-    const pipeRun = await pipeline.done;
+    const pipeRun = await pipeline.stop('SIGINT');
     expect(pipeRun.code, pipeRun.stderr).toBe(0);
     // … and a bounded run from the same checkpoint reads exactly what the first had not reached
     const rest = await start(['pipeline', 'run', '--source', 'eventhubs', '--available-now', ...lake], env)
-      .done;
+      .exited;
     expect(rest.code, rest.stderr).toBe(0);
     const verify = await start(
       ['verify', '--ledger', join(dir, 'ledger.json'), '--lakehouse', join(dir, 'lake.duckdb'), '--json'],
       env,
-    ).done;
+    ).exited;
     expect(verify.stderr).not.toMatch(/internal error/);
     const report = JSON.parse(verify.stdout) as VerifyReport;
     // The figures of the run, for the record (vitest shows them with the test).

@@ -1,10 +1,16 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafkaBroker, stopKafkaBroker, type KafkaBroker } from '../../scripts/kafka/broker.mjs';
+import {
+  jsonLines,
+  removeTempDir,
+  runCli,
+  spawnCli,
+  tempDir,
+  type CliProcess,
+  type SimulateSummary,
+} from '../helpers/cli.js';
+import { mulberry32 } from '../helpers/mulberry32.js';
+import { ALL_FAULTS } from '../unit/simulator/fixtures.js';
 
 /**
  * The issue's acceptance run: `simulate --sink kafka` (200,000 orders, every fault kind, 6 partitions) while
@@ -12,84 +18,37 @@ import { startKafkaBroker, stopKafkaBroker, type KafkaBroker } from '../../scrip
  * stopped and restarted once mid-run. Then verify: zero differences, and the simulator lost no send.
  * BREWLINE_ACCEPTANCE_ORDERS scales it down for a quick local run.
  */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(REPO, 'bin', 'brewline.js');
-const FAULTS = 'late=0.02,very_late=0.005,duplicate=0.01,malformed=0.002,invalid=0.003,oversize=0.001';
 const ORDERS = Number(process.env['BREWLINE_ACCEPTANCE_ORDERS'] ?? 200_000);
 const RATE = Math.max(500, Math.round(ORDERS / 40)); // about 40 s of sending
 const KILLS = 10;
 
 let dir: string;
 let broker: KafkaBroker | undefined;
-const children = new Set<ChildProcess>();
+const children = new Set<CliProcess>();
 
-function env(): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('BREWLINE_') && !k.startsWith('KAFKA_') && k !== 'EVENTHUB_CONNECTION_STRING')
-      out[k] = v;
-  }
-  return out;
-}
-
-/** mulberry32: random kill moments, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function start(args: readonly string[]): {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; signal: string | null; out: string; err: string }>;
-} {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    env: env(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function start(args: readonly string[]): CliProcess {
+  const child = spawnCli(args, { cwd: dir });
   children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const done = new Promise<{ code: number | null; signal: string | null; out: string; err: string }>(
-    (resolve) =>
-      child.on('exit', (code, signal) => {
-        children.delete(child);
-        resolve({ code, signal, out, err });
-      }),
-  );
-  return { child, done };
+  void child.exited.then(() => children.delete(child));
+  return child;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'pipe' });
-  } catch {
-    // emission is checked below
-  }
-  if (!existsSync(join(REPO, 'dist', 'src', 'cli.js'))) throw new Error('build produced no dist/src/cli.js');
-  dir = mkdtempSync(join(tmpdir(), 'brewline-kafka-acceptance-'));
+  dir = tempDir('kafka-acceptance');
   broker = await startKafkaBroker({ quiet: true, timeoutMs: 120_000 });
 }, 300_000);
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  await Promise.all([...children].map((child) => child.stop()));
   if (broker) await stopKafkaBroker(broker);
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 }, 60_000);
 
 describe('Kafka acceptance', () => {
   it(`${ORDERS.toLocaleString('en-US')} orders through Kafka with ${KILLS}+ pipeline SIGKILLs and a broker restart: zero differences`, async () => {
-    const random = prng(20260101);
+    const random = mulberry32(20260101);
     const bootstrap = broker!.bootstrap;
     const pipelineArgs = (extra: string[]): string[] => [
       'pipeline',
@@ -130,13 +89,13 @@ describe('Kafka acceptance', () => {
       '--start',
       '2026-01-01T07:00:00+05:45',
       '--faults',
-      FAULTS,
+      ALL_FAULTS,
       '--ledger',
       'ledger.json',
       '--json',
     ]);
     let simFinished = false;
-    void sim.done.then(() => (simFinished = true));
+    void sim.exited.then(() => (simFinished = true));
     await sleep(1500); // the simulator creates the topic
 
     // When the pipeline runs alongside and is SIGKILLed at random moments, and the broker restarts once
@@ -144,22 +103,22 @@ describe('Kafka acceptance', () => {
     let restarted = false;
     while (kills < KILLS || !simFinished) {
       const run = start(pipelineArgs(['--trigger', '300ms']));
-      await Promise.race([sleep(800 + random() * 2200), run.done]);
+      await Promise.race([sleep(800 + random() * 2200), run.exited]);
       if (run.child.exitCode === null && run.child.signalCode === null) {
         run.child.kill('SIGKILL');
         kills++;
       }
-      await run.done;
+      await run.exited;
       if (!restarted && kills >= 4) {
         restarted = true;
         await stopKafkaBroker(broker!, { keepData: true });
         broker = await startKafkaBroker({ dir: broker!.dir, quiet: true, timeoutMs: 120_000 });
       }
     }
-    const simResult = await sim.done;
+    const simResult = await sim.exited;
     // Then the simulator finished and every generated message was acknowledged or deliberately rejected
-    expect(simResult.code, simResult.err).toBe(0);
-    const summary = JSON.parse(simResult.out.trim().split('\n').pop()!);
+    expect(simResult.code, simResult.stderr).toBe(0);
+    const summary = jsonLines<SimulateSummary>(simResult.stdout).at(-1)!;
     expect(summary.status).toBe('finished');
     expect(summary.messages.errors).toBe(0);
     expect(summary.messages.sent + summary.messages.rejected).toBe(summary.messages.generated);
@@ -168,23 +127,12 @@ describe('Kafka acceptance', () => {
     expect(restarted).toBe(true);
 
     // And after a last run drains the topic, verify finds zero differences
-    const drain = spawnSync(process.execPath, [BIN, ...pipelineArgs(['--available-now'])], {
-      cwd: dir,
-      env: env(),
-      encoding: 'utf8',
-      timeout: 600_000,
-    });
+    const drain = runCli(pipelineArgs(['--available-now']), { cwd: dir, timeoutMs: 600_000 });
     expect(drain.status, drain.stderr).toBe(0);
-    const verify = spawnSync(
-      process.execPath,
-      [BIN, 'verify', '--ledger', 'ledger.json', '--lakehouse', 'lakehouse.duckdb'],
-      {
-        cwd: dir,
-        env: env(),
-        encoding: 'utf8',
-        timeout: 300_000,
-      },
-    );
+    const verify = runCli(['verify', '--ledger', 'ledger.json', '--lakehouse', 'lakehouse.duckdb'], {
+      cwd: dir,
+      timeoutMs: 300_000,
+    });
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);
     expect(verify.stdout + verify.stderr).toMatch(/no differences/);
   }, 900_000);

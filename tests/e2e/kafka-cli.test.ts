@@ -1,36 +1,25 @@
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanEnv,
+  jsonLines,
+  removeTempDir,
+  REPO,
+  runCli,
+  tempDir,
+  type SimulateSummary,
+} from '../helpers/cli.js';
 import { useKafkaBroker } from '../helpers/kafka-broker.js';
+import { ALL_FAULTS } from '../unit/simulator/fixtures.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(REPO, 'bin', 'brewline.js');
-const FAULTS = 'late=0.02,very_late=0.005,duplicate=0.01,malformed=0.002,invalid=0.003,oversize=0.001';
 const kafka = useKafkaBroker();
 let dir: string;
 
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('BREWLINE_') && !k.startsWith('KAFKA_') && k !== 'EVENTHUB_CONNECTION_STRING')
-      out[k] = v;
-  }
-  return { ...out, ...extra };
-}
-
-function cli(args: readonly string[], extraEnv: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    env: env(extraEnv),
-    encoding: 'utf8',
-    timeout: 180_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-}
+const cli = (args: readonly string[], env: Record<string, string> = {}) =>
+  runCli(args, { cwd: dir, env, timeoutMs: 180_000 });
 
 function reachable(address: string): Promise<boolean> {
   const [host, port] = address.split(':');
@@ -43,22 +32,16 @@ function reachable(address: string): Promise<boolean> {
 }
 
 beforeAll(() => {
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'pipe' });
-  } catch {
-    // tsc emits even when files someone else is editing have type errors; emission is checked below.
-  }
-  if (!existsSync(join(REPO, 'dist', 'src', 'cli.js'))) throw new Error('build produced no dist/src/cli.js');
-  dir = mkdtempSync(join(tmpdir(), 'brewline-kafka-cli-'));
-}, 180_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  dir = tempDir('kafka-cli');
+});
+afterAll(() => removeTempDir(dir));
 
 describe('npm run kafka:start / kafka:stop', () => {
   it('starts a loopback broker, prints its address last, and stops it cleanly', async () => {
     const state = { BREWLINE_KAFKA_STATE: join(dir, 'broker.json') };
     const script = join(REPO, 'scripts', 'kafka', 'broker.mjs');
     const start = spawnSync(process.execPath, [script, 'start'], {
-      env: env(state),
+      env: cleanEnv(state),
       encoding: 'utf8',
       timeout: 180_000,
     });
@@ -68,11 +51,14 @@ describe('npm run kafka:start / kafka:stop', () => {
     expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
     try {
       expect(await reachable(address)).toBe(true);
-      const status = spawnSync(process.execPath, [script, 'status'], { env: env(state), encoding: 'utf8' });
+      const status = spawnSync(process.execPath, [script, 'status'], {
+        env: cleanEnv(state),
+        encoding: 'utf8',
+      });
       expect(status.stdout.trim()).toBe(address);
     } finally {
       const stop = spawnSync(process.execPath, [script, 'stop'], {
-        env: env(state),
+        env: cleanEnv(state),
         encoding: 'utf8',
         timeout: 60_000,
       });
@@ -104,13 +90,13 @@ describe('simulate --sink kafka → pipeline run --source kafka → verify', () 
       '--start',
       '2026-01-01T07:00:00+05:45',
       '--faults',
-      FAULTS,
+      ALL_FAULTS,
       '--ledger',
       ledger,
       '--json',
     ]);
     expect(sim.status, sim.stderr).toBe(0);
-    const summary = JSON.parse(sim.stdout.trim().split('\n').pop()!);
+    const summary = jsonLines<SimulateSummary>(sim.stdout).at(-1)!;
     expect(summary.status).toBe('finished');
     expect(summary.messages.errors).toBe(0);
     expect(summary.messages.sent + summary.messages.rejected).toBe(summary.messages.generated);

@@ -166,6 +166,14 @@ export function jsonLines<T = unknown>(text: string): T[] {
     .map((line) => JSON.parse(line) as T);
 }
 
+/** The summary `brewline simulate --json` prints last, as far as tests read it. */
+export interface SimulateSummary {
+  status: 'finished' | 'stopped' | 'failed';
+  sink: string;
+  orders: number;
+  messages: { generated: number; sent: number; rejected: number; errors: number };
+}
+
 /** A new empty directory under the system temp directory, named `brewline-<name>-XXXXXX`. */
 export function tempDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `brewline-${name}-`));
