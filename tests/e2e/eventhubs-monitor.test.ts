@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventHubsTestServer } from '../fakes/eventhubs-server.js';
 import { removeTempDir, spawnCli, tempDir, type CliExit, type CliProcess } from '../helpers/cli.js';
-import { firstBatchCommitted, lastStream, positions } from '../helpers/monitor-lag.js';
+import { firstBatchCommitted, lastStream, oneBatchPipelineArgs, positions } from '../helpers/monitor-lag.js';
 
 /**
  * `pipeline run --source eventhubs --status-port` + `brewline monitor --json`: the per-partition lag the
@@ -34,23 +33,8 @@ describe('monitor over an Event Hubs pipeline', () => {
     const sim = await run(['simulate', '--sink', 'eventhubs', '--orders', '4000', '--speed', 'max']);
     expect(sim.code, sim.stderr).toBe(0);
     // And a pipeline that ran one batch of at most 1,200 records and then waits an hour for its next trigger
-    pipeline = cli([
-      'pipeline',
-      'run',
-      '--source',
-      'eventhubs',
-      '--trigger',
-      '1h',
-      '--max-records-per-batch',
-      '1200',
-      '--status-port',
-      '0',
-      '--lakehouse',
-      'lh.duckdb',
-      '--checkpoint',
-      'cp',
-    ]);
-    const { url, processed } = await firstBatchCommitted(pipeline, join(dir, 'cp'));
+    pipeline = cli(oneBatchPipelineArgs(['--source', 'eventhubs']));
+    const { url, processed } = await firstBatchCommitted(pipeline, dir);
 
     // When the service's own counters are read and the monitor reports
     const expected = [0, 1, 2, 3].map((partition) => {

@@ -1,9 +1,14 @@
-import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, removeTempDir, runCli, spawnCli, tempDir, type CliProcess } from '../helpers/cli.js';
 import { useKafkaBroker } from '../helpers/kafka-broker.js';
-import { firstBatchCommitted, lastStream, positions, type StreamLine } from '../helpers/monitor-lag.js';
+import {
+  firstBatchCommitted,
+  lastStream,
+  oneBatchPipelineArgs,
+  positions,
+  type StreamLine,
+} from '../helpers/monitor-lag.js';
 
 /**
  * `pipeline run --source kafka --status-port` + `brewline monitor --json`: the per-partition lag the monitor
@@ -60,29 +65,10 @@ describe('monitor over a Kafka pipeline', () => {
     expect(sim.status, sim.stderr).toBe(0);
     // And a pipeline that ran one batch of at most 1,200 records and then waits an hour for its next trigger
     pipeline = spawnCli(
-      [
-        'pipeline',
-        'run',
-        '--source',
-        'kafka',
-        '--brokers',
-        kafka.bootstrap,
-        '--topic',
-        'lagged',
-        '--trigger',
-        '1h',
-        '--max-records-per-batch',
-        '1200',
-        '--status-port',
-        '0',
-        '--lakehouse',
-        'lh.duckdb',
-        '--checkpoint',
-        'cp',
-      ],
+      oneBatchPipelineArgs(['--source', 'kafka', '--brokers', kafka.bootstrap, '--topic', 'lagged']),
       { cwd: dir },
     );
-    const { url, processed } = await firstBatchCommitted(pipeline, join(dir, 'cp'));
+    const { url, processed } = await firstBatchCommitted(pipeline, dir);
 
     // When an independent client reads the log-end offsets and the monitor reports
     const expected = (await logEndOffsets('lagged'))

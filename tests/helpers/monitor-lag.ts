@@ -22,13 +22,37 @@ export interface StreamLine {
 }
 
 /**
- * Waits (bounded) until a `pipeline run --status-port 0` process has committed batch 0 to `checkpoint` and
+ * `brewline` arguments for a pipeline reading `source` (such as `['--source', 'kafka', …]`) that runs one
+ * batch of at most 1,200 records and then waits an hour for its next trigger, serving its status on a free
+ * loopback port; its lakehouse and checkpoint (`lh.duckdb`, `cp`) are in its working directory.
+ */
+export function oneBatchPipelineArgs(source: readonly string[]): string[] {
+  return [
+    'pipeline',
+    'run',
+    ...source,
+    '--trigger',
+    '1h',
+    '--max-records-per-batch',
+    '1200',
+    '--status-port',
+    '0',
+    '--lakehouse',
+    'lh.duckdb',
+    '--checkpoint',
+    'cp',
+  ];
+}
+
+/**
+ * Waits (bounded) until a pipeline started in `cwd` with oneBatchPipelineArgs has committed batch 0 and
  * printed its status endpoint; returns the endpoint and the end offsets batch 0 recorded per partition.
  */
 export async function firstBatchCommitted(
   pipeline: CliProcess,
-  checkpoint: string,
+  cwd: string,
 ): Promise<{ url: string; processed: Record<string, number> }> {
+  const checkpoint = join(cwd, 'cp');
   const url = await waitFor(
     () =>
       existsSync(join(checkpoint, 'commits', '0')) && /status endpoint (http:\S+)/.exec(pipeline.stderr)?.[1],
