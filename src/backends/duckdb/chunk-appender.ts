@@ -10,9 +10,8 @@ import {
 import { BugError } from '../../errors.js';
 
 /**
- * How a VARCHAR column's values repeat within a chunk. A repeated value crosses into DuckDB once per chunk
- * and its other rows copy that row's 16-byte `duckdb_string_t` (inline bytes or a pointer into the same
- * vector's string heap, which lives until the chunk is reset — after the appender has copied it).
+ * How a VARCHAR column's values repeat within a chunk, so each distinct value is encoded once per chunk and
+ * its other rows copy the first row's `duckdb_string_t`.
  * - `none`: nearly every value differs (raw messages): no bookkeeping.
  * - `runs`: repeats come in consecutive rows (an order's id on each of its lines).
  * - `any`: few distinct values anywhere in the chunk (branches, items, categories).
@@ -30,10 +29,13 @@ export type ChunkColumn =
   /** An exact scaled integer (paisa for scale 2) stored as DECIMAL(width ≤ 18, scale): DuckDB's int64. */
   | { readonly kind: 'decimal'; readonly width: number; readonly scale: number };
 
+/** `duckdb_string_t` (duckdb.h): u32 length, then ≤ 12 bytes inline, or a 4-byte prefix and a pointer. */
 const STRING_T_BYTES = 16;
+const INLINE_BYTES = 12;
 const TWO_32 = 2 ** 32;
 /** Which Int32 of an int64 pair (and of a validity uint64 word) holds the low half on this machine. */
-const LOW = endianness() === 'LE' ? 0 : 1;
+const LITTLE_ENDIAN = endianness() === 'LE';
+const LOW = LITTLE_ENDIAN ? 0 : 1;
 
 interface Column {
   readonly spec: ChunkColumn;
@@ -61,8 +63,13 @@ export class ChunkAppender {
   private readonly capacity: number;
   /** (row, source row) pairs of string copies, reused across columns and chunks. */
   private readonly copies: Int32Array;
-  /** One VARCHAR vector's `duckdb_string_t`s while copies are patched in. */
-  private readonly stringStructs: Uint8Array<ArrayBuffer>;
+  /** (row, blob offset) of each string too long to inline. */
+  private readonly pointers: Int32Array;
+  /** One VARCHAR vector's `duckdb_string_t`s, built here and copied into the vector in one call. */
+  private readonly structs: Buffer<ArrayBuffer>;
+  private readonly structsView: DataView;
+  /** The UTF-8 bytes of one vector's distinct long strings, handed to DuckDB in one call. */
+  private blob: Buffer<ArrayBuffer> = Buffer.alloc(1 << 16);
   private readonly firstRow = new Map<string, number>();
   private count = 0;
 
@@ -76,7 +83,9 @@ export class ChunkAppender {
     this.capacity = duckdb.vector_size();
     this.chunk = DuckDBDataChunk.create(types);
     this.copies = new Int32Array(this.capacity * 2);
-    this.stringStructs = new Uint8Array(this.capacity * STRING_T_BYTES);
+    this.pointers = new Int32Array(this.capacity * 2);
+    this.structs = Buffer.alloc(this.capacity * STRING_T_BYTES);
+    this.structsView = new DataView(this.structs.buffer, this.structs.byteOffset, this.structs.byteLength);
     this.columns = specs.map((spec, i) => {
       checkType(spec, types[i]!, i);
       const bytesPerRow = spec.kind === 'varchar' ? 0 : spec.kind === 'integer' ? 4 : 8;
@@ -148,12 +157,20 @@ export class ChunkAppender {
     this.count = 0;
   }
 
+  /**
+   * Writes a VARCHAR vector with at most one N-API call for its strings (instead of one per value): each
+   * distinct string is UTF-8 encoded here, short ones (≤ 12 bytes) straight into their inline
+   * `duckdb_string_t`, long ones into one blob that DuckDB copies into the vector's string heap; the long
+   * strings' structs then point into that copy (its address read back from row 0, which the struct copy
+   * overwrites). The heap lives until `chunk.reset()`, after the appender has copied the chunk.
+   */
   private writeStrings(c: Column, repeats: Repeats, nullable: boolean, n: number): void {
     const { vector, strings } = c;
-    const copies = this.copies;
-    const firstRow = this.firstRow;
+    const { copies, pointers, structs, structsView: view, firstRow } = this;
     firstRow.clear();
     let copied = 0;
+    let longs = 0;
+    let blobBytes = 0;
     let previous: string | null = null;
     let previousRow = -1;
     let nulls: Int32Array<ArrayBuffer> | undefined;
@@ -164,6 +181,7 @@ export class ChunkAppender {
         nulls ??= new Int32Array(Math.ceil(this.capacity / 32)).fill(-1);
         const word = ((r >>> 6) << 1) | (((r >>> 5) & 1) ^ LOW);
         nulls[word] = nulls[word]! & ~(1 << (r & 31));
+        structs.fill(0, r * STRING_T_BYTES, (r + 1) * STRING_T_BYTES);
         continue;
       }
       if (repeats !== 'none') {
@@ -185,22 +203,51 @@ export class ChunkAppender {
         }
         previousRow = r;
       }
-      duckdb.vector_assign_string_element(vector, r, value);
-    }
-    if (copied > 0) {
-      // vector_get_data returns a copy of the vector's memory: patch it, then copy it back.
-      const data = this.stringStructs;
-      data.set(duckdb.vector_get_data(vector, n * STRING_T_BYTES));
-      for (let i = 0; i < copied; i += 2) {
-        const from = copies[i + 1]! * STRING_T_BYTES;
-        data.copyWithin(copies[i]! * STRING_T_BYTES, from, from + STRING_T_BYTES);
+      // UTF-8 takes at most 3 bytes per UTF-16 unit; Buffer.write would silently truncate past the end.
+      if (blobBytes + value.length * 3 > this.blob.length) this.growBlob(blobBytes + value.length * 3);
+      const blob = this.blob;
+      const bytes = blob.write(value, blobBytes);
+      const at = r * STRING_T_BYTES;
+      view.setUint32(at, bytes, LITTLE_ENDIAN);
+      if (bytes <= INLINE_BYTES) {
+        blob.copy(structs, at + 4, blobBytes, blobBytes + bytes);
+        // DuckDB compares inlined strings as whole structs: the unused bytes must be zero.
+        structs.fill(0, at + 4 + bytes, at + STRING_T_BYTES);
+      } else {
+        blob.copy(structs, at + 4, blobBytes, blobBytes + 4);
+        pointers[longs++] = r;
+        pointers[longs++] = blobBytes;
+        blobBytes += bytes;
       }
-      duckdb.copy_data_to_vector(vector, 0, data.buffer, 0, n * STRING_T_BYTES);
     }
+    if (longs > 0) {
+      duckdb.vector_assign_string_element_len(vector, 0, this.blob.subarray(0, blobBytes));
+      const row0 = duckdb.vector_get_data(vector, STRING_T_BYTES);
+      const heap = new DataView(row0.buffer, row0.byteOffset, STRING_T_BYTES);
+      const low = heap.getUint32(8 + 4 * LOW, LITTLE_ENDIAN);
+      const high = heap.getUint32(12 - 4 * LOW, LITTLE_ENDIAN);
+      for (let i = 0; i < longs; i += 2) {
+        const at = pointers[i]! * STRING_T_BYTES + 8;
+        const sum = low + pointers[i + 1]!;
+        view.setUint32(at + 4 * LOW, sum >>> 0, LITTLE_ENDIAN);
+        view.setUint32(at + 4 - 4 * LOW, (high + (sum >= TWO_32 ? 1 : 0)) >>> 0, LITTLE_ENDIAN);
+      }
+    }
+    for (let i = 0; i < copied; i += 2) {
+      const from = copies[i + 1]! * STRING_T_BYTES;
+      structs.copyWithin(copies[i]! * STRING_T_BYTES, from, from + STRING_T_BYTES);
+    }
+    duckdb.copy_data_to_vector(vector, 0, structs.buffer, structs.byteOffset, n * STRING_T_BYTES);
     if (nulls) {
       duckdb.vector_ensure_validity_writable(vector);
       duckdb.copy_data_to_vector_validity(vector, 0, nulls.buffer, 0, Math.ceil(n / 64) * 8);
     }
+  }
+
+  private growBlob(bytes: number): void {
+    const grown = Buffer.alloc(Math.max(bytes, this.blob.length * 2));
+    this.blob.copy(grown);
+    this.blob = grown;
   }
 }
 

@@ -39,13 +39,24 @@ describe('ChunkAppender', () => {
   it('given rows over several chunks, when appended, then every value reads back exactly as written', async () => {
     // Given 5,000 rows (more than two chunks) mixing short (inlined) and long strings, repeats in runs and
     // across the chunk, non-ASCII text, NULLs, negative and large integers and exact paisa
-    const names = ['Cafe Latte', 'Flavored Exotic Tea', 'Momo ☕ Special — extra long name', 'Chiya'];
+    // (lengths around the 12-byte inline limit, in UTF-16 units and in UTF-8 bytes; empty; an embedded NUL)
+    const names = [
+      'Cafe Latte',
+      'Flavored Exotic Tea',
+      'Momo ☕ Special — extra long name',
+      'Chiya',
+      'abcdefghijkl',
+      'abcdefghijklm',
+      'abcdefghijké',
+      '',
+      'nul\u0000inside',
+    ];
     const expected: string[] = [];
     const w = new ChunkAppender(await c.createAppender('t'), COLUMNS);
     for (let i = 0; i < 5000; i++) {
       const id = `order-${Math.floor(i / 3)}-0000-0000-000000000000`;
       const name = i % 7 === 0 ? null : names[i % names.length]!;
-      const raw = i % 11 === 0 ? null : `{"i":${i}}`;
+      const raw = i % 11 === 0 ? null : i % 1000 === 1 ? `{"big":"${'x'.repeat(300_000)}"}` : `{"i":${i}}`;
       const n = i % 2 === 0 ? -i : 2_147_483_647 - i;
       const big = i % 2 === 0 ? -(2 ** 53 - 1) + i : 2 ** 40 + i;
       const ms = Date.UTC(2026, 0, 1, 7, 0, 0) + i * 1001;
