@@ -12,46 +12,11 @@ import type {
 } from '../../pipeline/lakehouse-types.js';
 import type { LakehouseReader, PartitionOffsets, QueryResult } from '../types.js';
 import { decimalText, safeNumber, timestampFromMs, toJsonSafe } from './json-values.js';
-import { ChunkAppender, type ChunkColumn } from './chunk-appender.js';
-import { LAKEHOUSE_DDL, STAGING_DDL } from './schema.js';
+import { ChunkAppender } from './chunk-appender.js';
+import { BRONZE_COLUMNS, ID_COLUMNS, LAKEHOUSE_DDL, SILVER_COLUMNS, STAGING_DDL } from './schema.js';
 
 /** The storage format of new lakehouse files (see `open`). */
-const STORAGE_VERSION = 'v1.3.0';
-
-/** bronze.orders_raw for the chunk writer: the raw value is unique, the source's names repeat. */
-const BRONZE_COLUMNS: readonly ChunkColumn[] = [
-  { kind: 'varchar', repeats: 'none' },
-  { kind: 'varchar', repeats: 'runs', nullable: true },
-  { kind: 'varchar', repeats: 'runs' },
-  { kind: 'integer' },
-  { kind: 'bigint' },
-  { kind: 'timestamp' },
-  { kind: 'varchar', repeats: 'runs' },
-  { kind: 'timestamp' },
-  { kind: 'bigint' },
-];
-
-/** silver.order_items: order-level strings repeat on an order's lines, catalog strings across the chunk. */
-const SILVER_COLUMNS: readonly ChunkColumn[] = [
-  { kind: 'varchar', repeats: 'runs' },
-  { kind: 'timestamp' },
-  { kind: 'varchar', repeats: 'any' },
-  { kind: 'varchar', repeats: 'any' },
-  { kind: 'varchar', repeats: 'any' },
-  { kind: 'integer' },
-  { kind: 'varchar', repeats: 'any' },
-  { kind: 'varchar', repeats: 'any' },
-  { kind: 'varchar', repeats: 'any' },
-  { kind: 'decimal', width: 10, scale: 2 },
-  { kind: 'integer' },
-  { kind: 'decimal', width: 12, scale: 2 },
-  { kind: 'decimal', width: 12, scale: 2 },
-  { kind: 'integer' },
-  { kind: 'bigint' },
-  { kind: 'timestamp' },
-];
-
-const ID_COLUMNS: readonly ChunkColumn[] = [{ kind: 'varchar', repeats: 'none' }];
+export const STORAGE_VERSION = 'v1.3.0';
 
 export interface DuckDBLakehouseOptions {
   /** The database file; `:memory:` for an in-memory lakehouse (tests). @default '.brewline/lakehouse.duckdb' */

@@ -1,3 +1,5 @@
+import type { ChunkColumn } from './chunk-appender.js';
+
 /**
  * The embedded lakehouse's tables: DOMAIN.md's bronze/silver/gold/ops tables, plus two ops tables of the
  * engine's own — the per-batch commit markers (exactly-once) and the orders the watermark dropped (so
@@ -52,3 +54,39 @@ CREATE TEMP TABLE IF NOT EXISTS stage_product (window_start TIMESTAMP, window_en
 CREATE TEMP TABLE IF NOT EXISTS stage_hourly (window_start TIMESTAMP, window_end TIMESTAMP,
   revenue DECIMAL(18,2), orders BIGINT, items BIGINT, avg_order_value DECIMAL(18,2));
 `;
+
+/** bronze.orders_raw for the chunk writer: the raw value is unique, the source's names repeat. */
+export const BRONZE_COLUMNS: readonly ChunkColumn[] = [
+  { kind: 'varchar', repeats: 'none' }, // value
+  { kind: 'varchar', repeats: 'runs', nullable: true }, // key
+  { kind: 'varchar', repeats: 'runs' }, // topic
+  { kind: 'integer' }, // partition
+  { kind: 'bigint' }, // offset
+  { kind: 'timestamp' }, // timestamp
+  { kind: 'varchar', repeats: 'runs' }, // timestamp_type
+  { kind: 'timestamp' }, // ingestion_timestamp
+  { kind: 'bigint' }, // batch_id
+];
+
+/** silver.order_items: order-level strings repeat on an order's lines, catalog strings across the chunk. */
+export const SILVER_COLUMNS: readonly ChunkColumn[] = [
+  { kind: 'varchar', repeats: 'runs' }, // order_id
+  { kind: 'timestamp' }, // event_time
+  { kind: 'varchar', repeats: 'any' }, // branch
+  { kind: 'varchar', repeats: 'any' }, // terminal_id
+  { kind: 'varchar', repeats: 'any' }, // mode_of_payment
+  { kind: 'integer' }, // line_no
+  { kind: 'varchar', repeats: 'any' }, // item_id
+  { kind: 'varchar', repeats: 'any' }, // item_name
+  { kind: 'varchar', repeats: 'any' }, // category
+  { kind: 'decimal', width: 10, scale: 2 }, // unit_price
+  { kind: 'integer' }, // quantity
+  { kind: 'decimal', width: 12, scale: 2 }, // line_amount
+  { kind: 'decimal', width: 12, scale: 2 }, // order_total
+  { kind: 'integer' }, // source_partition
+  { kind: 'bigint' }, // source_offset
+  { kind: 'timestamp' }, // ingestion_timestamp
+];
+
+/** stage_ids: the dedup lookup's order ids. */
+export const ID_COLUMNS: readonly ChunkColumn[] = [{ kind: 'varchar', repeats: 'none' }];
