@@ -39,9 +39,11 @@ export class EventHubsLagProbe implements LagProbe {
   readonly description: string;
   protected readonly target: EventHubsTarget;
   protected client: EventHubConsumerClient | undefined;
-  private lookupClient: EventHubConsumerClient | undefined;
+  /** A promise, so concurrent look-ups of different partitions share one client instead of racing to make two. */
+  private lookupClient: Promise<EventHubConsumerClient> | undefined;
   private partitionIds: readonly string[] = [];
   private readonly timestamps = new Map<string, number>();
+  private readonly lookups = new Map<number, Promise<number | undefined>>();
 
   constructor(
     protected readonly config: EventHubsSourceConfig,
@@ -100,8 +102,23 @@ export class EventHubsLagProbe implements LagProbe {
     return positions;
   }
 
-  /** Enqueued time of the event at a sequence number (one short receive; remembered). */
+  /**
+   * Enqueued time of the event at a sequence number (one short receive; remembered). Look-ups of one
+   * partition run one at a time: the SDK allows a single subscription per partition and client, and a
+   * status endpoint may ask twice at once.
+   */
   async timestampAt(partition: number, offset: number): Promise<number | undefined> {
+    const previous = this.lookups.get(partition) ?? Promise.resolve(undefined);
+    const lookup = previous.catch(() => undefined).then(() => this.lookUpTimestamp(partition, offset));
+    this.lookups.set(partition, lookup);
+    try {
+      return await lookup;
+    } finally {
+      if (this.lookups.get(partition) === lookup) this.lookups.delete(partition);
+    }
+  }
+
+  private async lookUpTimestamp(partition: number, offset: number): Promise<number | undefined> {
     const key = `${partition}:${offset}`;
     const known = this.timestamps.get(key);
     if (known !== undefined) return known;
@@ -109,8 +126,8 @@ export class EventHubsLagProbe implements LagProbe {
     if (!position || offset < position.earliest || offset >= position.latest) return undefined;
     // A client of its own: the SDK allows one subscription per partition and client, and the source's
     // readers may hold them.
-    this.lookupClient ??= await createConsumerClient(this.target, this.config.consumerGroup);
-    const reader = new PartitionReader(this.lookupClient, String(partition), {
+    this.lookupClient ??= createConsumerClient(this.target, this.config.consumerGroup);
+    const reader = new PartitionReader(await this.lookupClient, String(partition), {
       receiveBatchSize: 1,
       highWater: 1,
     });
@@ -130,7 +147,8 @@ export class EventHubsLagProbe implements LagProbe {
   }
 
   async close(): Promise<void> {
-    const clients = [this.client, this.lookupClient];
+    const lookupClient = this.lookupClient?.catch(() => undefined);
+    const clients = [this.client, await lookupClient];
     this.client = undefined;
     this.lookupClient = undefined;
     await Promise.all(clients.map((c) => c?.close()));

@@ -92,6 +92,10 @@ describe('EventHubsSource and lag probe against the AMQP test server', () => {
     expect(rerun).toEqual(first);
     // And the source, as the pipeline's lag probe, can time an unread event while its reader holds the partition
     expect(await source.timestampAt(0, 299)).toBe(server!.events('orders', 0)[299]!.enqueuedTimeMs);
+    // And two look-ups of one partition at once (a status endpoint asked twice) both answer
+    const offsets = [290, 291, 292, 293, 294, 295];
+    const times = await Promise.all(offsets.map((o) => source.timestampAt(0, o)));
+    expect(times).toEqual(offsets.map((i) => server!.events('orders', 0)[i]!.enqueuedTimeMs));
   });
 
   it('reads a range far larger than its read-ahead buffer', async () => {
