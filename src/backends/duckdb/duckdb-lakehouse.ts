@@ -326,6 +326,9 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       a.appendTimestamp(timestampFromMs(startMs));
       a.appendTimestamp(timestampFromMs(startMs + duration));
     };
+    const upserts: string[] = [];
+    const upsert = (table: string, stage: string): string =>
+      `INSERT OR REPLACE INTO ${table} SELECT * FROM ${stage}; DELETE FROM ${stage};`;
     if (branch.length > 0) {
       const a = await connection.createAppender('stage_branch', 'main', 'temp');
       for (const row of branch) {
@@ -337,8 +340,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
         a.endRow();
       }
       a.closeSync();
-      await connection.run('INSERT OR REPLACE INTO gold.branch_revenue SELECT * FROM stage_branch');
-      await connection.run('DELETE FROM stage_branch');
+      upserts.push(upsert('gold.branch_revenue', 'stage_branch'));
     }
     if (product.length > 0) {
       const a = await connection.createAppender('stage_product', 'main', 'temp');
@@ -353,8 +355,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
         a.endRow();
       }
       a.closeSync();
-      await connection.run('INSERT OR REPLACE INTO gold.product_popularity SELECT * FROM stage_product');
-      await connection.run('DELETE FROM stage_product');
+      upserts.push(upsert('gold.product_popularity', 'stage_product'));
     }
     if (hourly.length > 0) {
       const a = await connection.createAppender('stage_hourly', 'main', 'temp');
@@ -367,9 +368,10 @@ export class DuckDBLakehouse implements PipelineLakehouse {
         a.endRow();
       }
       a.closeSync();
-      await connection.run('INSERT OR REPLACE INTO gold.hourly_sales SELECT * FROM stage_hourly');
-      await connection.run('DELETE FROM stage_hourly');
+      upserts.push(upsert('gold.hourly_sales', 'stage_hourly'));
     }
+    // One round trip for every upsert (DuckDB runs a multi-statement string in order).
+    if (upserts.length > 0) await connection.run(upserts.join('\n'));
   }
 
   private async writeOps(connection: DuckDBConnection, write: BatchWrite): Promise<void> {
