@@ -3,7 +3,11 @@ import { systemClock } from '../domain/clock.js';
 import { ConfigError } from '../errors.js';
 import { HeadlessReporter } from '../monitor/headless-reporter.js';
 import { MonitorModel } from '../monitor/monitor-model.js';
+import { createSource } from '../backends/sources.js';
+import type { StatusFeed } from '../monitor/feed-types.js';
+import { SourceCheckedFeed } from '../monitor/source-checked-feed.js';
 import { RemoteFeed } from '../monitor/status-client.js';
+import { addSourceOptions, sourceFlagValues } from './source-options.js';
 import { showDashboard, untilStopped, viewOptions } from './view-options.js';
 import { action, flagValues, resolveConfig } from './shared.js';
 
@@ -14,7 +18,7 @@ const FLAGS: Readonly<Record<string, string>> = {
 };
 
 export function registerMonitor(program: Command): Command {
-  return program
+  const monitor = program
     .command('monitor')
     .description(
       'attach the live dashboard to a pipeline started separately (`brewline pipeline run --status-port PORT`); reads only',
@@ -24,19 +28,37 @@ export function registerMonitor(program: Command): Command {
     .option('--report-interval <interval>', 'headless: one line this often (default 5s)')
     .option('--duration <time>', 'stop after this much real time (default: until q or Ctrl+C)')
     .option('--plain', 'no dashboard: periodic readable lines (the default when stdout is not a terminal)')
-    .option('--json', 'no dashboard: periodic JSON lines')
+    .option('--json', 'no dashboard: periodic JSON lines');
+  return addSourceOptions(monitor)
+    .addHelpText(
+      'after',
+      '\nWith --source kafka|eventhubs (and its --brokers/--topic or --hub), the monitor reads the latest offsets\n' +
+        'from the broker itself; progress, committed offsets and gold still come from --url. It never commits.',
+    )
     .action(
       action(async (_opts: unknown, command: Command) => {
         const opts = command.opts<{ duration?: string; plain?: boolean; json?: boolean }>();
         const { format, wallMs } = viewOptions(opts);
-        const config = resolveConfig(command, flagValues(command, FLAGS));
+        const sourceFlags = sourceFlagValues(command);
+        const config = resolveConfig(command, [...flagValues(command, FLAGS), ...sourceFlags]);
         const url = config.monitor.url;
         if (url === undefined) {
           throw new ConfigError('monitor needs the status endpoint of a running pipeline', {
             hint: 'start `brewline pipeline run --status-port 9464`, then `brewline monitor --url http://127.0.0.1:9464`',
           });
         }
-        const feed = new RemoteFeed({ url });
+        const remote = new RemoteFeed({ url });
+        let feed: StatusFeed = remote;
+        if (sourceFlags.length > 0) {
+          if (config.source.kind === 'bus') {
+            throw new ConfigError('--source bus cannot be read from another process', {
+              hint: 'use --source kafka or eventhubs, or leave --source out to take lag from the pipeline',
+            });
+          }
+          const source = await createSource(config.source);
+          await source.open();
+          feed = new SourceCheckedFeed(remote, source);
+        }
         const model = new MonitorModel({
           feed,
           mode: 'monitor',

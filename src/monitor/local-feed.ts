@@ -1,4 +1,4 @@
-import type { LagProbe, LakehouseReader } from '../backends/types.js';
+import type { LagProbe, LakehouseReader, PartitionOffsets } from '../backends/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { EngineSnapshot, EngineStore } from '../pipeline/progress-types.js';
 import type { SimulatorStore } from '../simulator/snapshot-types.js';
@@ -29,6 +29,31 @@ export function trimEngineSnapshot(snapshot: EngineSnapshot): EngineSnapshot {
 }
 
 /**
+ * Per-partition positions against the engine's committed offsets, read fresh from the source: lag is never
+ * computed from stale commits (SEMANTICS.md).
+ */
+export async function readPartitions(
+  probe: LagProbe,
+  committed: PartitionOffsets,
+): Promise<PartitionReading[]> {
+  const partitions: PartitionReading[] = [];
+  for (const position of await probe.positions()) {
+    const done = committed[String(position.partition)] ?? 0;
+    const oldestUnprocessedMs =
+      done < position.latest && probe.timestampAt
+        ? await probe.timestampAt(position.partition, Math.max(done, position.earliest))
+        : undefined;
+    partitions.push({
+      partition: position.partition,
+      latest: position.latest,
+      committed: done,
+      oldestUnprocessedMs,
+    });
+  }
+  return partitions;
+}
+
+/**
  * The monitor's feed when the pipeline runs in this process (`demo`, and `pipeline run` serving its status
  * endpoint). Lag is computed at read time against fresh latest offsets, never from stale commits.
  */
@@ -44,23 +69,7 @@ export class LocalFeed implements StatusFeed {
     const { engine, simulator, probe, clock } = this.options;
     const engineSnapshot = engine?.getSnapshot();
     const committed = engineSnapshot?.committedOffsets ?? {};
-    const partitions: PartitionReading[] = [];
-    if (probe) {
-      const positions = await probe.positions();
-      for (const position of positions) {
-        const done = committed[String(position.partition)] ?? 0;
-        const oldestUnprocessedMs =
-          done < position.latest && probe.timestampAt
-            ? await probe.timestampAt(position.partition, Math.max(done, position.earliest))
-            : undefined;
-        partitions.push({
-          partition: position.partition,
-          latest: position.latest,
-          committed: done,
-          oldestUnprocessedMs,
-        });
-      }
-    }
+    const partitions = probe ? await readPartitions(probe, committed) : [];
     return {
       atMs: clock.now(),
       source: this.options.source,

@@ -51,5 +51,18 @@ describe('monitor over an Event Hubs pipeline', () => {
     expect(expected.reduce((n, e) => n + e.latest, 0)).toBe(4000);
     expect(stream.totalLag).toBeGreaterThan(0);
     for (const p of stream.partitions) if (p.lag > 0) expect(p.lagSeconds).toBeGreaterThanOrEqual(0);
+    // And `monitor --source eventhubs`, which reads the partition counters from the service itself, agrees
+    const checked = await run([
+      'monitor',
+      '--url',
+      url,
+      '--source',
+      'eventhubs',
+      '--json',
+      '--duration',
+      '2s',
+    ]);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(positions(lastStream(checked.stdout).partitions)).toEqual(expected);
   }, 180_000);
 });

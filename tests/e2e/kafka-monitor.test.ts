@@ -92,6 +92,26 @@ describe('monitor over a Kafka pipeline', () => {
     expect(stream.totalLag).toBe(expected.reduce((n, e) => n + e.lag, 0));
     expect(stream.totalLag).toBeGreaterThan(0);
     for (const p of stream.partitions) if (p.lag > 0) expect(p.lagSeconds).toBeGreaterThanOrEqual(0);
+    // And a monitor that reads the log-end offsets from the broker itself (--source kafka) shows the same
+    const checked = runCli(
+      [
+        'monitor',
+        '--url',
+        url,
+        '--source',
+        'kafka',
+        '--brokers',
+        kafka.bootstrap,
+        '--topic',
+        'lagged',
+        '--json',
+        '--duration',
+        '2s',
+      ],
+      { cwd: dir, timeoutMs: 60_000 },
+    );
+    expect(checked.status, checked.stderr).toBe(0);
+    expect(positions(lastStream(checked.stdout).partitions)).toEqual(expected);
   }, 180_000);
 
   it("brewline demo --source kafka shows the topic's own log-end offsets and reads only its own orders", async () => {
