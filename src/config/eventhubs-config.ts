@@ -26,6 +26,23 @@ const connectionFields = {
   timeoutMs: positiveInt().default(60_000),
 } as const;
 
+/**
+ * A blob checkpoint store: a storage account container holding `<namespace>/<hub>/<group>/checkpoint/<id>`
+ * blobs. The connection string is a secret: prefer the EVENTHUB_CHECKPOINT_STORE_CONNECTION_STRING
+ * environment variable (it is never a flag and never printed).
+ */
+export const checkpointStoreSchema = z
+  .object({
+    /**
+     * Storage account connection string (`DefaultEndpointsProtocol=…;AccountName=…;AccountKey=…`, or with
+     * `BlobEndpoint=` for azurite). @default the EVENTHUB_CHECKPOINT_STORE_CONNECTION_STRING environment variable
+     */
+    connectionString: z.string().min(1).optional(),
+    /** Blob container the consumers were given. @default the EVENTHUB_CHECKPOINT_STORE_CONTAINER environment variable */
+    container: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const eventHubsSinkConfigSchema = z
   .object({
     kind: z.literal('eventhubs'),
@@ -60,6 +77,16 @@ export const eventHubsSourceConfigSchema = z
     consumerGroup: z.string().min(1).default('$Default'),
     /** Events fetched per receive (the SDK's maxBatchSize). @default 500 */
     receiveBatchSize: positiveInt().default(500),
+    /**
+     * The external consumer group whose checkpoints `brewline lag --group` reads from the blob checkpoint
+     * store (see `checkpointStore`). The pipeline itself never uses it. Flag: --group. @default none
+     */
+    group: z.string().min(1).optional(),
+    /**
+     * Where the consumers' `BlobCheckpointStore` (@azure/eventhubs-checkpointstore-blob) keeps their
+     * checkpoints, for `brewline lag --group`. @default none (consumer-group lag unavailable)
+     */
+    checkpointStore: checkpointStoreSchema.optional(),
   })
   .strict();
 
@@ -73,6 +100,11 @@ export type EventHubsConnectionConfig = Pick<
 
 /** The environment variable holding the namespace connection string (never a flag: it is a secret). */
 export const EVENTHUB_CONNECTION_STRING_ENV = 'EVENTHUB_CONNECTION_STRING';
+
+/** The environment variable holding the checkpoint store's storage connection string (a secret, never a flag). */
+export const EVENTHUB_CHECKPOINT_STORE_CONNECTION_STRING_ENV = 'EVENTHUB_CHECKPOINT_STORE_CONNECTION_STRING';
+/** The environment variable naming the checkpoint store's blob container (when the config does not). */
+export const EVENTHUB_CHECKPOINT_STORE_CONTAINER_ENV = 'EVENTHUB_CHECKPOINT_STORE_CONTAINER';
 
 /** `brewline simulate` flags for the Event Hubs sink (flag attribute → config path). */
 export const EVENTHUBS_SINK_FLAGS: Readonly<Record<string, string>> = {

@@ -10,4 +10,10 @@ export {
   resolveEventHubsTarget,
   type EventHubsTarget,
 } from './connection.js';
+export {
+  EventHubsCheckpointReader,
+  checkpointsToOffsets,
+  resolveCheckpointStore,
+  type CheckpointStoreTarget,
+} from './checkpoint-store.js';
 export { ThroughputLimiter } from './throughput-limiter.js';

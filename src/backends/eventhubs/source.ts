@@ -1,16 +1,22 @@
 import type { EventHubConsumerClient } from '@azure/event-hubs';
 import type { TokenCredential } from '@azure/identity';
 import type { EventHubsSourceConfig } from '../../config/eventhubs-config.js';
-import { BrewlineError, ExternalError } from '../../errors.js';
+import {
+  EVENTHUB_CHECKPOINT_STORE_CONNECTION_STRING_ENV,
+  EVENTHUB_CHECKPOINT_STORE_CONTAINER_ENV,
+} from '../../config/eventhubs-config.js';
+import { BrewlineError, ConfigError, ExternalError } from '../../errors.js';
 import { retry } from '../../retry.js';
 import type {
   LagProbe,
   OffsetRange,
+  PartitionOffsets,
   PartitionPosition,
   Source,
   SourceCapabilities,
   SourceRecord,
 } from '../types.js';
+import { EventHubsCheckpointReader, resolveCheckpointStore } from './checkpoint-store.js';
 import { createConsumerClient, resolveEventHubsTarget, type EventHubsTarget } from './connection.js';
 import { PartitionReader } from './partition-reader.js';
 import { translateEventHubsError } from './sdk-errors.js';
@@ -140,6 +146,32 @@ export class EventHubsLagProbe implements LagProbe {
       await reader.close();
     }
   }
+
+  /**
+   * Processed offsets of an external consumer group whose checkpoints live in a blob checkpoint store
+   * (`BlobCheckpointStore` of @azure/eventhubs-checkpointstore-blob), read fresh on every call. A
+   * checkpoint's sequence number is the last event processed, so the offset is sequenceNumber + 1; a
+   * partition without a checkpoint is absent (lag counts it from its earliest event).
+   */
+  async groupOffsets(group: string): Promise<PartitionOffsets> {
+    if (!this.checkpointReader) {
+      const store = resolveCheckpointStore(this.config, this.options.env);
+      if (!store) {
+        throw new ConfigError(
+          `consumer group "${group}" of ${this.target.description}: no blob checkpoint store is configured to read its checkpoints from`,
+          {
+            hint: `set ${EVENTHUB_CHECKPOINT_STORE_CONNECTION_STRING_ENV} and ${EVENTHUB_CHECKPOINT_STORE_CONTAINER_ENV} (or source.checkpointStore in the config file) to the storage container the group's consumers checkpoint to; for the pipeline's own position use --checkpoint`,
+          },
+        );
+      }
+      this.checkpointReader = new EventHubsCheckpointReader(store, this.target.timeoutMs);
+    }
+    // The namespace exactly as the SDK's consumers name it in their blob paths (host[:port], from the client).
+    const client = await this.connect();
+    return this.checkpointReader.groupOffsets(client.fullyQualifiedNamespace, this.target.hub, group);
+  }
+
+  private checkpointReader: EventHubsCheckpointReader | undefined;
 
   protected remember(partition: number, offset: number, timestampMs: number): void {
     if (this.timestamps.size > 10_000) this.timestamps.clear();
