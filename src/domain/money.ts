@@ -6,7 +6,14 @@ export type Paisa = number;
 
 /** Converts a JSON number (NPR, at most 2 decimals) to paisa, or returns undefined if it is not exact money. */
 export function paisaFromJsonNumber(value: unknown): Paisa | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  if (typeof value !== 'number') return undefined;
+  // Fast path for whole rupees (most prices): value * 100 is exact whenever it is a safe integer, and the
+  // general path below would give the same answer (a difference of 0, then the same safe-integer check).
+  if (Number.isInteger(value)) {
+    const whole = value * 100;
+    return Number.isSafeInteger(whole) ? whole : undefined;
+  }
+  if (!Number.isFinite(value)) return undefined;
   const scaled = Math.round(value * 100);
   // A JSON number with <= 2 decimals scales to within float noise of an integer; anything else is not money.
   if (Math.abs(scaled - value * 100) > 1e-6 * Math.max(1, Math.abs(value))) return undefined;

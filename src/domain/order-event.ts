@@ -83,6 +83,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A loop of `===` over three modes: no `typeof` + `includes` round trip on the hot path. */
+function isPaymentMode(value: unknown): value is PaymentMode {
+  for (let i = 0; i < PAYMENT_MODES.length; i++) if (PAYMENT_MODES[i] === value) return true;
+  return false;
+}
+
 /** Parses and validates one raw message against the event contract and the catalog. Pure; never throws. */
 export function validateOrderText(text: string, catalog: Catalog): Validation {
   let parsed: unknown;
@@ -118,7 +124,7 @@ export function validateOrderValue(value: unknown, catalog: Catalog): Validation
   }
   if (value['currency'] !== 'NPR') return fail('currency', 'currency must be "NPR"');
   const payment = value['mode_of_payment'];
-  if (typeof payment !== 'string' || !(PAYMENT_MODES as readonly string[]).includes(payment)) {
+  if (!isPaymentMode(payment)) {
     return fail('payment', `mode_of_payment must be one of ${PAYMENT_MODES.join(', ')}`);
   }
   const details = value['order_details'];
@@ -127,18 +133,21 @@ export function validateOrderValue(value: unknown, catalog: Catalog): Validation
   if (details.length > MAX_LINES_PER_ORDER) {
     return fail('lines', `order_details has ${details.length} lines; at most ${MAX_LINES_PER_ORDER}`);
   }
+  const count = details.length;
   const lines: ValidLine[] = [];
-  const seen = new Set<string>();
   let sum = 0;
-  for (let i = 0; i < details.length; i++) {
+  for (let i = 0; i < count; i++) {
     const line: unknown = details[i];
     if (!isRecord(line)) return fail('lines', `order_details[${i}] is not an object`);
     const itemId = line['item_id'];
     if (typeof itemId !== 'string') return fail('item', `order_details[${i}].item_id must be a string`);
     const item = catalog.itemById.get(itemId);
     if (!item) return fail('item', `order_details[${i}]: unknown item ${JSON.stringify(itemId)}`);
-    if (seen.has(itemId)) return fail('item', `order_details[${i}]: item ${itemId} appears twice`);
-    seen.add(itemId);
+    // At most MAX_LINES_PER_ORDER lines: a linear scan of the earlier lines beats allocating a Set per order.
+    for (let j = 0; j < i; j++) {
+      if (lines[j]!.itemId === itemId)
+        return fail('item', `order_details[${i}]: item ${itemId} appears twice`);
+    }
     const itemName = line['item_name'];
     const category = line['category'];
     if (typeof itemName !== 'string' || typeof category !== 'string') {
@@ -165,6 +174,6 @@ export function validateOrderValue(value: unknown, catalog: Catalog): Validation
   }
   return {
     ok: true,
-    order: { orderId, eventTimeMs, branch, terminalId, payment: payment as PaymentMode, totalPaisa, lines },
+    order: { orderId, eventTimeMs, branch, terminalId, payment, totalPaisa, lines },
   };
 }

@@ -25,33 +25,68 @@ export function windowStart(ts: number, spec: WindowSpec): number {
   return ts - rem;
 }
 
-/** Parses strict ISO-8601 UTC timestamps as the event contract requires: `YYYY-MM-DDTHH:mm:ss.sssZ`. */
-const ISO_UTC_MS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$/;
-
+/**
+ * Parses strict ISO-8601 UTC timestamps as the event contract requires: `YYYY-MM-DDTHH:mm:ss.sssZ`, i.e.
+ * `^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$` with field ranges checked and
+ * calendar overflow (Feb 30) rejected. Runs once per message on the engine's critical path, so it reads
+ * fixed character positions instead of running a regex and allocating its match array.
+ */
 export function parseEventTime(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
-  const m = ISO_UTC_MS.exec(text);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, frac = ''] = m;
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
+  const length = text.length;
+  // 20 = no fraction ("…:04Z"); 22..27 = a fraction of 1 to 6 digits ("…:04.5Z" … "…:04.512345Z").
+  if (length !== 20 && (length < 22 || length > 27)) return undefined;
+  if (
+    text.charCodeAt(4) !== DASH ||
+    text.charCodeAt(7) !== DASH ||
+    text.charCodeAt(10) !== UPPER_T ||
+    text.charCodeAt(13) !== COLON ||
+    text.charCodeAt(16) !== COLON ||
+    text.charCodeAt(length - 1) !== UPPER_Z
+  ) {
+    return undefined;
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  let millis = 0;
+  if (length !== 20) {
+    if (text.charCodeAt(19) !== DOT) return undefined;
+    const fractionDigits = length - 21;
+    const all = digits(text, 20, fractionDigits);
+    if (all < 0) return undefined;
+    // Only the first 3 fraction digits count (the rest are truncated), padded to 3: ".5" is 500 ms.
+    millis = fractionDigits >= 3 ? digits(text, 20, 3) : fractionDigits === 2 ? all * 10 : all * 100;
+  }
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59)
     return undefined;
-  const ms = Date.UTC(
-    Number(y),
-    month - 1,
-    day,
-    hour,
-    minute,
-    second,
-    Number(frac.padEnd(3, '0').slice(0, 3)),
-  );
-  // Reject calendar overflow such as Feb 30, which Date.UTC would silently roll over.
-  if (new Date(ms).getUTCDate() !== day) return undefined;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  // Reject calendar overflow such as Feb 30, which Date.UTC would silently roll over. Every month has at
+  // least 28 days, so only days 29..31 need the (allocating) check.
+  if (day > 28 && new Date(ms).getUTCDate() !== day) return undefined;
   return ms;
+}
+
+const DASH = 0x2d;
+const COLON = 0x3a;
+const DOT = 0x2e;
+const UPPER_T = 0x54;
+const UPPER_Z = 0x5a;
+const DIGIT_0 = 0x30;
+
+/** The decimal value of `count` ASCII digits of `text` from `start`, or -1 if any is not a digit 0-9. */
+function digits(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = text.charCodeAt(i) - DIGIT_0;
+    if (!(d >= 0 && d <= 9)) return -1;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
 /** Formats epoch ms as the contract's timestamp form (UTC, millisecond precision, `Z`). */
