@@ -38,6 +38,7 @@ export const EXIT_USAGE = 2;
 
 const SECRET_PATTERNS: RegExp[] = [
   /(SharedAccessKey=)[^;'"\s]+/gi,
+  /(AccountKey=)[^;'"\s]+/gi,
   /(SharedAccessSignature\s+sr=)[^'"\s]+/gi,
   /(sig=)[^&;'"\s]+/gi,
   /(password["']?\s*[:=]\s*["']?)[^"',\s}]+/gi,

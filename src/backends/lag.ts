@@ -53,7 +53,7 @@ export async function readLag(
   if ('group' in processed && typeof processed.group === 'string') {
     if (!probe.groupOffsets)
       throw new ConfigError(`${probe.description} has no consumer groups to read`, {
-        hint: "--group works with --source kafka; use --checkpoint for the pipeline's own position",
+        hint: "--group works with --source kafka, or eventhubs with a blob checkpoint store; --checkpoint gives the pipeline's own position",
       });
     offsets = await probe.groupOffsets(processed.group);
   } else {

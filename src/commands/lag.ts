@@ -54,7 +54,7 @@ export function registerLag(program: Command): Command {
   const lag = program
     .command('lag')
     .description(
-      'per-partition lag of the pipeline (from its checkpoint) or of any Kafka consumer group, read fresh from the source',
+      'per-partition lag of the pipeline (from its checkpoint) or of a consumer group (Kafka, or Event Hubs with a blob checkpoint store), read fresh from the source',
     );
   return addSourceOptions(lag)
     .option(

@@ -350,6 +350,7 @@ export const KAFKA_FLAG_HELP = {
   '--compression <none|gzip>': 'Kafka: batch compression (default none)',
   '--linger <duration>': 'Kafka: how long a partial batch waits for more (default 5ms)',
   '--kafka-client <name>': 'Kafka: producer client, platformatic or kafkajs (default platformatic)',
-  '--group <id>': 'Kafka: also commit processed offsets to this consumer group (for external lag tools)',
+  '--group <id>':
+    'consumer group: pipeline run (Kafka) also commits processed offsets to it; lag reads its offsets (Kafka, or Event Hubs with a blob checkpoint store)',
   '--fail-on-data-loss <bool>': 'Kafka: fail when retention removed unread offsets (default true)',
 } as const;

@@ -11,6 +11,11 @@ describe('redaction', () => {
     expect(out).not.toContain('abc123');
     expect(out).toContain('SharedAccessKeyName=send');
     expect(redact('{"password":"hunter2"}')).not.toContain('hunter2');
+    expect(
+      redact(
+        'DefaultEndpointsProtocol=https;AccountName=hj;AccountKey=c2VjcmV0==;EndpointSuffix=core.windows.net',
+      ),
+    ).not.toContain('c2VjcmV0');
     expect(redact('https://user:pa55@host/x')).not.toContain('pa55');
     expect(redact('token=dapi0123456789abcdef0123')).not.toContain('0123456789abcdef');
   });
