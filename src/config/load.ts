@@ -154,7 +154,16 @@ export function loadConfig<S extends z.ZodType>(schema: S, options: LoadOptions 
     let origin: Origin | undefined;
     for (let i = issue.path.length; i > 0 && !origin; i--)
       origin = origins.get(issue.path.slice(0, i).map(String).join('.'));
-    const value = getPath(tree, issue.path);
+    // The leaf may not exist in the raw tree when a string was expanded by the schema (e.g. `--faults
+    // late=2` → faults.late): show the nearest raw value the user actually wrote.
+    let value: unknown = getPath(tree, issue.path);
+    for (let i = issue.path.length - 1; i >= 0 && value === undefined; i--) {
+      const raw = getPath(tree, issue.path.slice(0, i));
+      if (raw !== undefined) {
+        if (typeof raw !== 'object') value = raw;
+        break;
+      }
+    }
     const unknownKeys =
       issue.code === 'unrecognized_keys' ? ` ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : '';
     throw new ConfigError(

@@ -71,6 +71,17 @@ describe('config: file, then env, then flags', () => {
     ).toThrow(/sim\.every.*"soon".*--every/);
   });
 
+  it('shows the raw text the user wrote when the schema expanded it (a list flag, say)', () => {
+    const strict = z.object({ names: list(z.string().min(2, 'expected at least 2 characters')) }).strict();
+    expect(() =>
+      loadConfig(strict, {
+        cwd: tempDir(),
+        env: {},
+        flags: [{ path: 'names', flag: '--names', value: 'ok,x' }],
+      }),
+    ).toThrow(/names\.1: expected at least 2 characters, got "ok,x" \(from --names\)/);
+  });
+
   it('rejects unknown keys and unparseable files clearly', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'brewline.config.yaml'), 'sim:\n  sede: 3\n');
