@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // e2e suites spawn real processes; two cores are not enough for wide parallelism.
     maxWorkers: 2,
+    // The default report, then one plain `N passed, N failed` closing line for CI.
+    reporters: ['default', './tests/helpers/plain-summary-reporter.ts'],
   },
 });
