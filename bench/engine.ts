@@ -12,7 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ChunkAppender } from '../src/backends/duckdb/chunk-appender.js';
-import { DuckDBLakehouse, STORAGE_VERSION } from '../src/backends/duckdb/duckdb-lakehouse.js';
+import {
+  appendSilverRows,
+  DuckDBLakehouse,
+  STORAGE_VERSION,
+} from '../src/backends/duckdb/duckdb-lakehouse.js';
 import { timestampFromMs } from '../src/backends/duckdb/json-values.js';
 import { SILVER_COLUMNS } from '../src/backends/duckdb/schema.js';
 import { FileSink } from '../src/backends/file/file-sink.js';
@@ -145,31 +149,8 @@ async function writePaths(input: string): Promise<void> {
       }
       a.closeSync();
     },
-    'chunk appender, money as paisa int64 (chosen)': async (c, os) => {
-      const w = new ChunkAppender(await c.createAppender('s'), SILVER_COLUMNS);
-      const now = Date.now();
-      for (const o of os) {
-        for (const l of o.lines) {
-          const r = w.row();
-          w.varchar(0, r, o.orderId);
-          w.timestamp(1, r, o.eventTimeMs);
-          w.varchar(2, r, o.branch);
-          w.varchar(3, r, o.terminalId);
-          w.varchar(4, r, o.payment);
-          w.integer(5, r, l.lineNo);
-          w.varchar(6, r, l.itemId);
-          w.varchar(7, r, l.itemName);
-          w.varchar(8, r, l.category);
-          w.decimal(9, r, l.pricePaisa);
-          w.integer(10, r, l.quantity);
-          w.decimal(11, r, l.amountPaisa);
-          w.decimal(12, r, o.totalPaisa);
-          w.integer(13, r, o.sourcePartition);
-          w.bigint(14, r, o.sourceOffset);
-          w.timestamp(15, r, now);
-        }
-      }
-      w.close();
+    "chunk appender, money as paisa int64 (chosen: the lakehouse's own appendSilverRows)": async (c, os) => {
+      appendSilverRows(new ChunkAppender(await c.createAppender('s'), SILVER_COLUMNS), os, Date.now());
     },
     'staged BIGINT paisa + INSERT … SELECT cast': async (c, os) => {
       await c.run(`CREATE TEMP TABLE st (order_id VARCHAR, ms BIGINT, branch VARCHAR, terminal_id VARCHAR, pay VARCHAR,

@@ -120,7 +120,8 @@ export function runCommand(
   }
 }
 
-const NO_KEY: KeyPress = {
+/** A key press with no modifier or special key set. */
+export const NO_KEY: KeyPress = {
   tab: false,
   shift: false,
   escape: false,

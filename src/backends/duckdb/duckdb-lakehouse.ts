@@ -10,6 +10,7 @@ import type {
   LakehouseTotals,
   PipelineLakehouse,
 } from '../../pipeline/lakehouse-types.js';
+import type { SilverOrder } from '../../pipeline/silver.js';
 import type { LakehouseReader, PartitionOffsets, QueryResult } from '../types.js';
 import { decimalText, safeNumber, timestampFromMs, toJsonSafe } from './json-values.js';
 import { ChunkAppender } from './chunk-appender.js';
@@ -279,31 +280,12 @@ export class DuckDBLakehouse implements PipelineLakehouse {
 
   private async writeSilver(connection: DuckDBConnection, write: BatchWrite): Promise<void> {
     const ingestionMs = write.bronze.ingestionMs;
-    // Explodes each order to its lines here, in the writer's loop, rather than materialising line objects;
-    // money goes in as exact integer paisa (DECIMAL's own scaled int64).
-    const w = new ChunkAppender(await connection.createAppender('order_items', 'silver'), SILVER_COLUMNS);
-    for (const order of write.silver) {
-      for (const line of order.lines) {
-        const r = w.row();
-        w.varchar(0, r, order.orderId);
-        w.timestamp(1, r, order.eventTimeMs);
-        w.varchar(2, r, order.branch);
-        w.varchar(3, r, order.terminalId);
-        w.varchar(4, r, order.payment);
-        w.integer(5, r, line.lineNo);
-        w.varchar(6, r, line.itemId);
-        w.varchar(7, r, line.itemName);
-        w.varchar(8, r, line.category);
-        w.decimal(9, r, line.pricePaisa);
-        w.integer(10, r, line.quantity);
-        w.decimal(11, r, line.amountPaisa);
-        w.decimal(12, r, order.totalPaisa);
-        w.integer(13, r, order.sourcePartition);
-        w.bigint(14, r, order.sourceOffset);
-        w.timestamp(15, r, ingestionMs);
-      }
-    }
-    w.close();
+    // Explodes each order to its lines in the writer's loop, rather than materialising line objects.
+    appendSilverRows(
+      new ChunkAppender(await connection.createAppender('order_items', 'silver'), SILVER_COLUMNS),
+      write.silver,
+      ingestionMs,
+    );
     if (write.quarantine.length > 0) {
       const ingestion = timestampFromMs(ingestionMs);
       const quarantine = await connection.createAppender('quarantine', 'silver');
@@ -440,4 +422,37 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     this.instance?.closeSync();
     this.instance = undefined;
   }
+}
+
+/**
+ * Explodes orders to silver.order_items rows on a chunk writer laid out as SILVER_COLUMNS, then closes it.
+ * Money goes in as exact integer paisa (DECIMAL's own scaled int64). Exported so bench:engine times this code.
+ */
+export function appendSilverRows(
+  w: ChunkAppender,
+  orders: readonly SilverOrder[],
+  ingestionMs: number,
+): void {
+  for (const order of orders) {
+    for (const line of order.lines) {
+      const r = w.row();
+      w.varchar(0, r, order.orderId);
+      w.timestamp(1, r, order.eventTimeMs);
+      w.varchar(2, r, order.branch);
+      w.varchar(3, r, order.terminalId);
+      w.varchar(4, r, order.payment);
+      w.integer(5, r, line.lineNo);
+      w.varchar(6, r, line.itemId);
+      w.varchar(7, r, line.itemName);
+      w.varchar(8, r, line.category);
+      w.decimal(9, r, line.pricePaisa);
+      w.integer(10, r, line.quantity);
+      w.decimal(11, r, line.amountPaisa);
+      w.decimal(12, r, order.totalPaisa);
+      w.integer(13, r, order.sourcePartition);
+      w.bigint(14, r, order.sourceOffset);
+      w.timestamp(15, r, ingestionMs);
+    }
+  }
+  w.close();
 }

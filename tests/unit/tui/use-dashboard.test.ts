@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   interpretKey,
+  NO_KEY,
   KEY_HELP,
   runCommand,
   splitKeys,
@@ -9,19 +10,7 @@ import {
 import { initialDashboardState, type DashboardState } from '../../../src/tui/use-dashboard-state.js';
 import { SNAPSHOT } from './fixtures.js';
 
-const NONE: KeyPress = {
-  tab: false,
-  shift: false,
-  escape: false,
-  return: false,
-  upArrow: false,
-  downArrow: false,
-  pageUp: false,
-  pageDown: false,
-  home: false,
-  end: false,
-  ctrl: false,
-};
+const NONE: KeyPress = NO_KEY;
 const ctx = { branchNames: ['Boudha', 'Jhamsikhel', 'Thamel'], branch: null, pickerPage: 10 };
 const picker = (cursor: number): DashboardState => ({
   ...initialDashboardState,
