@@ -21,6 +21,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   availableNow: 'pipeline.availableNow',
   outputMode: 'pipeline.outputMode',
   maxRecordsPerBatch: 'pipeline.maxRecordsPerBatch',
+  maxBytesPerBatch: 'pipeline.maxBytesPerBatch',
   window: 'pipeline.windowDurationMs',
   windowOffset: 'pipeline.windowOffsetMs',
   watermarkDelay: 'pipeline.watermarkDelayMs',
@@ -67,6 +68,10 @@ export function registerPipeline(program: Command): Command {
     .option('--available-now', 'process what is available now in bounded batches, then stop')
     .option('--output-mode <mode>', 'gold output mode: complete (default) or update')
     .option('--max-records-per-batch <n>', 'upper bound of records per micro-batch (default 50000)')
+    .option(
+      '--max-bytes-per-batch <size>',
+      'upper bound of bytes per micro-batch, e.g. 64MiB (default); one larger record still moves',
+    )
     .option('--query-name <name>', 'name of the streaming query (default orders)')
     .option('--window <duration>', 'gold window length (default 1h)')
     .option('--window-offset <duration>', 'window start offset from the epoch (default 15m: Nepal hours)')
