@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { querySettings } from '../config/pipeline-config.js';
@@ -8,7 +9,9 @@ import { formatEventTime } from '../domain/time.js';
 import { ConfigError } from '../errors.js';
 import { StreamingQuery } from '../pipeline/engine.js';
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
+import type { BatchMarker } from '../pipeline/lakehouse-types.js';
 import type { BatchProgress, EngineEvent } from '../pipeline/progress-types.js';
+import { describeReset, resetUncommitted } from './pipeline-reset.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
 
@@ -163,6 +166,38 @@ export function registerPipeline(program: Command): Command {
         process.stderr.write(
           `pipeline stopped: ${count(s.totals.batches)} batches, ${count(s.totals.inputRows)} rows in total; watermark ${formatEventTime(s.watermarkMs)}\n`,
         );
+        return 0;
+      }),
+    );
+  pipeline
+    .command('reset-uncommitted')
+    .description(
+      'drop logged but uncommitted batches (offsets/N without a commit) so the next run plans them again',
+    )
+    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--checkpoint <dir>',
+      'checkpoint directory (default .brewline/checkpoint; env BREWLINE_CHECKPOINT)',
+    )
+    .option('--query-name <name>', 'name of the streaming query (default orders)')
+    .action(
+      action(async (_opts: unknown, command: Command) => {
+        const config = resolveConfig(command, flagValues(command, FLAGS));
+        const p = config.pipeline;
+        let marker: BatchMarker | undefined;
+        if (existsSync(p.lakehouse)) {
+          // Read-only: a running pipeline holds the file's lock, so this refuses to run beside it.
+          const lakehouse = new DuckDBLakehouse({ path: p.lakehouse, readOnly: true });
+          try {
+            await lakehouse.open();
+            marker = await lakehouse.lastMarker(p.queryName);
+          } finally {
+            await lakehouse.close();
+          }
+        }
+        for (const line of describeReset(resetUncommitted(resolve(p.checkpoint), marker))) {
+          process.stderr.write(`${line}\n`);
+        }
         return 0;
       }),
     );

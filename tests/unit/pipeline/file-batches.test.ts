@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { FileSource } from '../../../src/backends/file/file-source.js';
 import { VirtualClock } from '../../../src/domain/clock.js';
 import { NEPAL_HOURLY_WINDOW } from '../../../src/domain/time.js';
 import { DataIntegrityError } from '../../../src/errors.js';
+import { describeReset, resetUncommitted } from '../../../src/commands/pipeline-reset.js';
 import { Checkpoint } from '../../../src/pipeline/checkpoint.js';
 import { StreamingQuery } from '../../../src/pipeline/engine.js';
 import type { BatchProgress } from '../../../src/pipeline/progress-types.js';
@@ -137,5 +138,63 @@ describe('the engine never logs an end that is not a record boundary (issue 10 i
       runAvailableNow(new MidLineSource({ path: file }), { maxRecordsPerBatch: 1 }),
     ).rejects.toBeInstanceOf(DataIntegrityError);
     expect(existsSync(join(checkpointDir, 'offsets', '0'))).toBe(false);
+  });
+});
+
+describe('pipeline reset-uncommitted (issue 10 item 1)', () => {
+  it('recovers a checkpoint whose uncommitted offsets/N ends mid-line, never touching committed batches', async () => {
+    // Given a committed first batch and then a bad uncommitted offsets/1 ending in the middle of a line
+    const lines = orderLines(6);
+    writeFileSync(
+      file,
+      lines
+        .slice(0, 4)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    const lineBytes = Buffer.byteLength(lines[0]!) + 1;
+    const first = await runAvailableNow(new FileSource({ path: file }), { maxRecordsPerBatch: 2 });
+    expect(first).toHaveLength(2);
+    appendFileSync(
+      file,
+      lines
+        .slice(4)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    const cp = new Checkpoint(checkpointDir);
+    cp.writeOffsets({
+      batchId: 2,
+      batchWatermarkMs: cp.commit(1)!.nextBatchWatermarkMs,
+      batchTimestampMs: 0,
+      startOffset: { 0: lineBytes * 4 },
+      endOffset: { 0: lineBytes * 5 + 7 },
+    });
+    // When the pipeline restarts it fails on every start, naming the recovery command
+    await expect(runAvailableNow(new FileSource({ path: file }))).rejects.toMatchObject({
+      hint: expect.stringMatching(/brewline pipeline reset-uncommitted/),
+    });
+    // And reset-uncommitted drops exactly the uncommitted batch
+    const lakehouse = new DuckDBLakehouse({ path: lakehousePath, readOnly: true });
+    await lakehouse.open();
+    const marker = await lakehouse.lastMarker('orders');
+    await lakehouse.close();
+    const report = resetUncommitted(checkpointDir, marker);
+    expect(report.removed.map((r) => r.batchId)).toEqual([2]);
+    expect(describeReset(report)).toEqual([
+      `removed offsets/2 (never committed; partition 0 ${lineBytes * 4}–${lineBytes * 5 + 7})`,
+      'the next run plans batch 2 again from the last committed offsets',
+    ]);
+    expect(describeReset(resetUncommitted(checkpointDir, marker))).toEqual([
+      'nothing to reset: every logged batch is committed',
+    ]);
+    // Then the next run plans batch 2 again and every order lands exactly once
+    const after = await runAvailableNow(new FileSource({ path: file }), { maxRecordsPerBatch: 2 });
+    expect(after.map((p) => [p.batchId, p.numInputRows])).toEqual([[2, 2]]);
+    expect(await silverOrders()).toBe(6);
+  });
+
+  it('refuses a directory that holds no checkpoint', () => {
+    expect(() => resetUncommitted(join(dir, 'nowhere'), undefined)).toThrow(/no checkpoint at/);
   });
 });
