@@ -81,6 +81,12 @@ export function registerPipeline(program: Command): Command {
         const flags: FlagValue[] = [...flagValues(command, FLAGS), ...sourceFlagValues(command)];
         const config = resolveConfig(command, flags);
         const p = config.pipeline;
+        if (config.source.kind === 'bus') {
+          // Nothing outside this process can write to its in-process bus: the query would wait forever.
+          throw new ConfigError('pipeline run needs a source another process writes to', {
+            hint: 'pass --source file:PATH, kafka or eventhubs (the in-process bus exists only inside `brewline demo`)',
+          });
+        }
         const source = await createSource(config.source);
         const engine = new EmbeddedEngine({
           source,
