@@ -25,6 +25,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   windowOffset: 'pipeline.windowOffsetMs',
   watermarkDelay: 'pipeline.watermarkDelayMs',
   startingOffsets: 'pipeline.startingOffsets',
+  statefulOperatorAllowMultiple: 'pipeline.statefulOperatorAllowMultiple',
   catalog: 'catalog',
   statusPort: 'monitor.statusPort',
 };
@@ -39,11 +40,12 @@ export function progressLine(p: BatchProgress): string {
       Object.entries(s.latestOffset).reduce((l, [k, v]) => l + Math.max(0, v - (s.endOffset[k] ?? 0)), 0),
     0,
   );
-  const dropped = p.stateOperators[0]?.numRowsDroppedByWatermark ?? 0;
+  // Late orders (every gold operator drops the same ones; their numRowsDroppedByWatermark count groups).
+  const dropped = p.stateOperators[0]?.numLateOrders ?? 0;
   const rate = p.processedRowsPerSecond === null ? '-' : `${count(p.processedRowsPerSecond)}/s`;
   return (
     `batch ${p.batchId}  ${count(p.numInputRows)} rows  ${count(p.silver.orders)} orders  ` +
-    `${count(p.silver.duplicates)} dup  ${count(p.silver.quarantined)} quarantined  ${count(dropped)} late-dropped  ` +
+    `${count(p.silver.duplicates)} dup  ${count(p.silver.quarantined)} quarantined  ${count(dropped)} late orders dropped  ` +
     `watermark ${p.eventTime.watermark}  lag ${count(lag)}  ${count(p.durationMs.triggerExecution ?? 0)} ms  ${rate}`
   );
 }
@@ -71,6 +73,10 @@ export function registerPipeline(program: Command): Command {
     .option('--window <duration>', 'gold window length (default 1h)')
     .option('--window-offset <duration>', 'window start offset from the epoch (default 15m: Nepal hours)')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
+    .option(
+      '--stateful-operator-allow-multiple <bool>',
+      "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
+    )
     .option(
       '--starting-offsets <earliest|latest>',
       'a new query reads everything the source holds (earliest, default) or only new data (latest)',
