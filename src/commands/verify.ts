@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
+import { openLakehouseReader } from '../backends/lakehouse-readers.js';
 import { LEDGER_VERSION, type Ledger } from '../domain/ledger.js';
 import { ConfigError, EXIT_FAILURE } from '../errors.js';
 import { compareWithLedger } from '../verify/compare.js';
@@ -37,7 +37,10 @@ export function registerVerify(program: Command): Command {
     .command('verify')
     .description('compare the lakehouse with a simulator ledger; exit 1 on any difference')
     .requiredOption('--ledger <file>', 'the ledger written by `brewline simulate --ledger`')
-    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--lakehouse <path>',
+      'DuckDB file or Delta lakehouse folder (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)',
+    )
     .option('--output-mode <mode>', 'the mode the pipeline ran in: complete (default) or update')
     .option('--query-name <name>', 'the streaming query to check (default orders)')
     .option('--json', 'print the report as JSON')
@@ -53,8 +56,7 @@ export function registerVerify(program: Command): Command {
           }),
         );
         const ledger = readLedger(opts.ledger);
-        const lakehouse = new DuckDBLakehouse({ path: config.pipeline.lakehouse, readOnly: true });
-        await lakehouse.open();
+        const lakehouse = await openLakehouseReader(config.pipeline.lakehouse);
         let report;
         try {
           const facts = await readLakehouseFacts(lakehouse, config.pipeline.queryName);
