@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
+import { openLakehouseReader } from '../backends/lakehouse-readers.js';
 import { positiveInt } from '../config/fields.js';
 import { ConfigError, ExternalError } from '../errors.js';
 import { DEFAULT_MAX_CELL_WIDTH, tableLines, writeLines } from './query-output.js';
@@ -18,7 +18,10 @@ export function registerQuery(program: Command): Command {
     .description('run read-only SQL against the lakehouse, e.g. "SELECT * FROM gold.hourly_sales"')
     .argument('<sql>', 'the SQL to run')
     .option('--json', 'print rows as JSON objects, one per line (DECIMAL as strings, TIMESTAMP as ISO)')
-    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--lakehouse <path>',
+      'DuckDB file or Delta lakehouse folder (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)',
+    )
     .option(
       '--max-width <n>',
       `widest text cell; longer values end in "…" (default ${DEFAULT_MAX_CELL_WIDTH}; --json prints them whole)`,
@@ -34,12 +37,7 @@ export function registerQuery(program: Command): Command {
         }
         const config = resolveConfig(command, flagValues(command, { lakehouse: 'pipeline.lakehouse' }));
         // Read-only and sandboxed: the SQL is the user's, but it may only read the lakehouse.
-        const lakehouse = new DuckDBLakehouse({
-          path: config.pipeline.lakehouse,
-          readOnly: true,
-          sandboxed: true,
-        });
-        await lakehouse.open();
+        const lakehouse = await openLakehouseReader(config.pipeline.lakehouse, { sandboxed: true });
         try {
           let result;
           try {
