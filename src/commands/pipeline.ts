@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { checkOutputPath } from '../config/output-paths.js';
 import { querySettings } from '../config/pipeline-config.js';
 import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
 import { createSource } from '../backends/sources.js';
@@ -92,6 +93,9 @@ export function registerPipeline(program: Command): Command {
             hint: 'pass --source file:PATH, kafka or eventhubs (the in-process bus exists only inside `brewline demo`)',
           });
         }
+        // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
+        checkOutputPath(p.lakehouse, 'file', '--lakehouse');
+        checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
         const source = await createSource(config.source);
         const engine = new EmbeddedEngine({
           source,
