@@ -11,6 +11,7 @@ import { EmbeddedEngine } from '../chain/embedded-engine.js';
 import { reportProgress, stopOnSignals, summaryLine } from '../chain/progress-report.js';
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
 import type { BatchMarker } from '../pipeline/lakehouse-types.js';
+import { exitWhenDone } from './exit-guard.js';
 import { describeReset, resetUncommitted } from './pipeline-reset.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
@@ -107,6 +108,17 @@ export function registerPipeline(program: Command): Command {
         });
         const write = (line: string): void => void process.stderr.write(`${line}\n`);
         const unsubscribe = reportProgress(engine, source.description, write);
+        // A stop signal while the query is still connecting (a broker or hub that does not answer) has no batch
+        // to finish: close the source so its connection attempts end now instead of after their timeouts.
+        // Registered before stopOnSignals, which marks the engine as stopping.
+        let stoppedWhileStarting = false;
+        const onStopWhileStarting = (): void => {
+          if (engine.getSnapshot().status !== 'starting' || stoppedWhileStarting) return;
+          stoppedWhileStarting = true;
+          void source.close().catch(() => undefined);
+        };
+        process.on('SIGINT', onStopWhileStarting);
+        process.on('SIGTERM', onStopWhileStarting);
         const removeSignals = stopOnSignals(engine, write);
         try {
           // Read-only status endpoint for `brewline monitor` in another process (a second process cannot open the DuckDB file).
@@ -122,14 +134,21 @@ export function registerPipeline(program: Command): Command {
           if (status) write(`status endpoint ${status.url} (brewline monitor --url ${status.url})`);
           try {
             await engine.run();
+          } catch (error) {
+            if (!stoppedWhileStarting) throw error;
+            write(`pipeline stopped before it started (${source.description})`);
+            return 130;
           } finally {
             await status?.close();
           }
         } finally {
+          process.off('SIGINT', onStopWhileStarting);
+          process.off('SIGTERM', onStopWhileStarting);
           removeSignals();
           unsubscribe();
           await source.close();
           await engine.close();
+          exitWhenDone();
         }
         write(summaryLine(engine));
         return 0;
