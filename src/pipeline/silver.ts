@@ -12,8 +12,10 @@ export interface SilverOrder extends ValidOrder {
 export interface SilverLine {
   orderId: string;
   eventTimeMs: number;
+  /** Exact event time (epoch µs), as the event_time column stores it. */
+  eventTimeMicros: number;
   branch: string;
-  terminalId: string;
+  terminalId: string | null;
   payment: string;
   lineNo: number;
   itemId: string;
@@ -79,6 +81,8 @@ export function refineBatch(records: readonly SourceRecord[], catalog: Catalog):
     orders.push({
       orderId: o.orderId,
       eventTimeMs: o.eventTimeMs,
+      eventTimeMicros: o.eventTimeMicros,
+      schemaVersion: o.schemaVersion,
       branch: o.branch,
       terminalId: o.terminalId,
       payment: o.payment,
@@ -116,6 +120,7 @@ export function explodeOrder(order: SilverOrder): SilverLine[] {
   return order.lines.map((line: ValidLine) => ({
     orderId: order.orderId,
     eventTimeMs: order.eventTimeMs,
+    eventTimeMicros: order.eventTimeMicros,
     branch: order.branch,
     terminalId: order.terminalId,
     payment: order.payment,

@@ -120,6 +120,13 @@ export class ChunkAppender {
     setInt64(this.columns[column]!.words, row, value);
   }
 
+  /** A TIMESTAMP from epoch µs (exact: silver keeps an event's microseconds). */
+  timestampMicros(column: number, row: number, epochMicros: number): void {
+    if (!Number.isSafeInteger(epochMicros))
+      throw new RangeError(`${epochMicros} µs is not a representable timestamp`);
+    setInt64(this.columns[column]!.words, row, epochMicros);
+  }
+
   timestamp(column: number, row: number, epochMs: number): void {
     const micros = Math.trunc(epochMs) * 1000;
     if (!Number.isSafeInteger(micros)) throw new RangeError(`${epochMs} ms is not a representable timestamp`);

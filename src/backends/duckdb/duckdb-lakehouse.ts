@@ -451,7 +451,7 @@ export function appendSilverRows(
     for (const line of order.lines) {
       const r = w.row();
       w.varchar(0, r, order.orderId);
-      w.timestamp(1, r, order.eventTimeMs);
+      w.timestampMicros(1, r, order.eventTimeMicros);
       w.varchar(2, r, order.branch);
       w.varchar(3, r, order.terminalId);
       w.varchar(4, r, order.payment);

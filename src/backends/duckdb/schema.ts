@@ -79,7 +79,7 @@ export const SILVER_COLUMNS: readonly ChunkColumn[] = [
   { kind: 'varchar', repeats: 'runs' }, // order_id
   { kind: 'timestamp' }, // event_time
   { kind: 'varchar', repeats: 'any' }, // branch
-  { kind: 'varchar', repeats: 'any' }, // terminal_id
+  { kind: 'varchar', repeats: 'any', nullable: true }, // terminal_id (null for schema version 0)
   { kind: 'varchar', repeats: 'any' }, // mode_of_payment
   { kind: 'integer' }, // line_no
   { kind: 'varchar', repeats: 'any' }, // item_id
