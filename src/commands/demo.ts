@@ -266,8 +266,8 @@ function brokerFlags(command: Command, via: 'bus' | 'kafka' | 'eventhubs'): Flag
     ...flagValues(command, Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, `source.${v}`]))),
   ];
   const kinds: FlagValue[] = [
-    { path: 'sink', flag: '--source', value: { kind: via } },
-    { path: 'source', flag: '--source', value: { kind: via } },
+    { path: 'sink.kind', flag: '--source', value: via },
+    { path: 'source.kind', flag: '--source', value: via },
   ];
   if (via === 'kafka')
     return [
