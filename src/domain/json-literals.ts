@@ -120,6 +120,22 @@ const Key = { Other: 0, OrderDetails: 1, Total: 2, Price: 3, Amount: 4, Quantity
 type Key = (typeof Key)[keyof typeof Key];
 
 /**
+ * A number token after a key that is not plainly written: more than 2 fraction digits, an exponent, or any
+ * fraction on a quantity. When a message has none, every money literal is `D`, `D.d` or `D.dd` and the
+ * parsed double gives its exact paisa (`Math.round(v × 100)`: the error stays below 0.25 paisa under 10^13),
+ * so the validator skips the scan; otherwise `scanOrderLiterals` reads the literals. Digits inside strings
+ * (timestamps) never follow `":`, so they do not trigger it; an escaped quote in a string may, which only
+ * costs the scan.
+ */
+export const UNPLAIN_NUMBER = /"\s*:\s*-?\d+(?:\.\d{3,}|\.\d*[eE]|[eE])|"quantity"\s*:\s*-?\d+\./;
+
+/** Paisa of a parsed money value whose literal is plain (see UNPLAIN_NUMBER). */
+export function paisaFromPlainValue(value: unknown): number {
+  if (typeof value !== 'number') return INEXACT;
+  return Math.abs(value) >= 1e13 ? TOO_LARGE : Math.round(value * 100) + 0;
+}
+
+/**
  * Scans the text of an order that JSON.parse accepted and records the literals of `total_order_amount` (top
  * level) and of `price`, `amount`, `quantity` in each object of the top-level `order_details` array — the
  * same values JSON.parse kept (for a repeated key, the last one). Other numbers are ignored.
@@ -137,6 +153,8 @@ export function scanOrderLiterals(text: string): OrderLiterals {
   let detailsDepth2 = false; // depth 2 is the top-level order_details array
   let line = -1;
   const length = text.length;
+  // Keys are compared in place unless the message has a backslash at all (then escaped keys are decoded).
+  const escapes = text.indexOf('\\') >= 0;
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
@@ -150,9 +168,9 @@ export function scanOrderLiterals(text: string): OrderLiterals {
       if (text.charCodeAt(j) === COLON) {
         key =
           depth === 1
-            ? topKey(text, start, close)
+            ? topKey(text, start, close, escapes)
             : depth === 3 && detailsDepth2
-              ? lineKey(text, start, close)
+              ? lineKey(text, start, close, escapes)
               : Key.Other;
         i = j;
       } else {
@@ -220,9 +238,11 @@ function isNumberChar(code: number): boolean {
   );
 }
 
-function keyText(text: string, start: number, end: number): string | undefined {
+function keyText(text: string, start: number, end: number, escapes: boolean): string | undefined {
   // Keys with escapes ("pr\u0069ce") are what JSON.parse decodes them to; plain keys are compared in place.
-  return text.indexOf('\\', start) >= 0 && text.indexOf('\\', start) < end
+  if (!escapes) return undefined;
+  const backslash = text.indexOf('\\', start);
+  return backslash >= 0 && backslash < end
     ? (JSON.parse(text.slice(start - 1, end + 1)) as string)
     : undefined;
 }
@@ -232,8 +252,8 @@ function equalsAt(text: string, start: number, end: number, name: string): boole
   return text.startsWith(name, start);
 }
 
-function topKey(text: string, start: number, end: number): Key {
-  const decoded = keyText(text, start, end);
+function topKey(text: string, start: number, end: number, escapes: boolean): Key {
+  const decoded = keyText(text, start, end, escapes);
   if (decoded !== undefined)
     return decoded === 'order_details'
       ? Key.OrderDetails
@@ -245,8 +265,8 @@ function topKey(text: string, start: number, end: number): Key {
   return Key.Other;
 }
 
-function lineKey(text: string, start: number, end: number): Key {
-  const decoded = keyText(text, start, end);
+function lineKey(text: string, start: number, end: number, escapes: boolean): Key {
+  const decoded = keyText(text, start, end, escapes);
   const is = (name: string): boolean =>
     decoded !== undefined ? decoded === name : equalsAt(text, start, end, name);
   if (is('price')) return Key.Price;

@@ -1,6 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import type { Catalog } from './catalog.js';
-import { scanOrderLiterals, TOO_LARGE, type OrderLiterals } from './json-literals.js';
+import {
+  paisaFromPlainValue,
+  scanOrderLiterals,
+  TOO_LARGE,
+  UNPLAIN_NUMBER,
+  type OrderLiterals,
+} from './json-literals.js';
 import type { Paisa } from './money.js';
 import {
   formatEventTime,
@@ -155,7 +161,7 @@ export function validateOrderText(text: string, catalog: Catalog): Validation {
   }
   if (!isRecord(parsed)) return fail('not_object', 'value is JSON but not an object');
   // Money and quantities are judged from their literals as written, never from the parsed doubles.
-  return validateOrderValue(parsed, catalog, scanOrderLiterals(text));
+  return validateOrderValue(parsed, catalog, text);
 }
 
 /** The rule broken by a money literal, if any: more than 2 decimals, or more than the column holds. */
@@ -166,10 +172,10 @@ function moneyProblem(paisa: number, max: number): 'inexact' | 'range' | undefin
 }
 
 /**
- * Validates a parsed message. `literals` are the money/quantity literals of the same message's text
- * (`scanOrderLiterals`); the parsed numbers alone cannot tell `185.0000001` from `185`.
+ * Validates a parsed message against the text it was parsed from: money and quantities are read from their
+ * literals as written; the parsed numbers alone cannot tell `185.0000001` from `185`.
  */
-export function validateOrderValue(value: unknown, catalog: Catalog, literals: OrderLiterals): Validation {
+export function validateOrderValue(value: unknown, catalog: Catalog, text: string): Validation {
   if (!isRecord(value)) return fail('not_object', 'value is JSON but not an object');
   const version = value['schema_version'];
   if (version !== undefined && version !== SCHEMA_VERSION) {
@@ -225,6 +231,8 @@ export function validateOrderValue(value: unknown, catalog: Catalog, literals: O
     return fail('lines', `order_details has ${details.length} lines; at most ${MAX_LINES_PER_ORDER}`);
   }
   const count = details.length;
+  // Plainly written numbers (nearly every message) are exact from their parsed values; others from the text.
+  const literals: OrderLiterals | undefined = UNPLAIN_NUMBER.test(text) ? scanOrderLiterals(text) : undefined;
   const lines: ValidLine[] = [];
   let sum = 0;
   for (let i = 0; i < count; i++) {
@@ -246,13 +254,17 @@ export function validateOrderValue(value: unknown, catalog: Catalog, literals: O
     if (typeof itemName !== 'string' || typeof category !== 'string') {
       return fail('item', `order_details[${i}]: item_name and category must be strings`);
     }
-    if (!isWellFormedText(itemName) || !isWellFormedText(category)) {
+    // The catalog's own strings are well formed: only a name or category the event brings is checked.
+    if (
+      (itemName !== item.name && !isWellFormedText(itemName)) ||
+      (category !== item.category && !isWellFormedText(category))
+    ) {
       return fail('utf8', `order_details[${i}]: item_name or category escapes a lone surrogate`);
     }
     const quantity = line['quantity'];
     if (
       typeof quantity !== 'number' ||
-      literals.quantityIsInteger[i] !== 1 ||
+      (literals !== undefined && literals.quantityIsInteger[i] !== 1) ||
       !Number.isInteger(quantity) ||
       quantity < 1
     ) {
@@ -264,7 +276,7 @@ export function validateOrderValue(value: unknown, catalog: Catalog, literals: O
         `order_details[${i}].quantity ${quantity} does not fit INT (at most ${MAX_QUANTITY_INT32})`,
       );
     }
-    const pricePaisa = literals.price[i]!;
+    const pricePaisa = literals ? literals.price[i]! : paisaFromPlainValue(line['price']);
     const priceProblem =
       typeof line['price'] === 'number' ? moneyProblem(pricePaisa, MAX_PRICE_PAISA) : 'inexact';
     if (priceProblem === 'range') {
@@ -273,7 +285,7 @@ export function validateOrderValue(value: unknown, catalog: Catalog, literals: O
     if (priceProblem === 'inexact' || pricePaisa <= 0) {
       return fail('price', `order_details[${i}].price must be a positive amount with at most 2 decimals`);
     }
-    const amountPaisa = literals.amount[i]!;
+    const amountPaisa = literals ? literals.amount[i]! : paisaFromPlainValue(line['amount']);
     const amountProblem =
       typeof line['amount'] === 'number' ? moneyProblem(amountPaisa, MAX_AMOUNT_PAISA) : 'inexact';
     if (amountProblem === 'range') {
@@ -295,7 +307,7 @@ export function validateOrderValue(value: unknown, catalog: Catalog, literals: O
       amountPaisa,
     });
   }
-  const totalPaisa = literals.total;
+  const totalPaisa = literals ? literals.total : paisaFromPlainValue(value['total_order_amount']);
   const totalProblem =
     typeof value['total_order_amount'] === 'number' ? moneyProblem(totalPaisa, MAX_AMOUNT_PAISA) : 'inexact';
   if (totalProblem === 'range') return fail('range', 'total_order_amount does not fit DECIMAL(12,2)');

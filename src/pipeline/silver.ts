@@ -1,6 +1,11 @@
 import type { SourceRecord } from '../backends/types.js';
 import type { Catalog } from '../domain/catalog.js';
-import { validateOrderText, type ValidLine, type ValidOrder } from '../domain/order-event.js';
+import {
+  validateOrderBytes,
+  validateOrderText,
+  type ValidLine,
+  type ValidOrder,
+} from '../domain/order-event.js';
 
 /** A valid order with the position of the message it came from: silver's unit before it is exploded. */
 export interface SilverOrder extends ValidOrder {
@@ -33,7 +38,8 @@ export interface SilverLine {
 export interface QuarantineRow {
   readonly sourcePartition: number;
   readonly sourceOffset: number;
-  readonly value: string;
+  /** The message's exact bytes. */
+  readonly value: Uint8Array;
   readonly reason: string;
 }
 
@@ -61,7 +67,11 @@ export function refineBatch(records: readonly SourceRecord[], catalog: Catalog):
   const seen = new Set<string>();
   let duplicatesInBatch = 0;
   for (const record of sorted) {
-    const result = validateOrderText(record.value, catalog);
+    // A source's text is the exact decoding of the bytes; without it the bytes are checked and decoded here.
+    const result =
+      record.text !== undefined
+        ? validateOrderText(record.text, catalog)
+        : validateOrderBytes(record.value, catalog);
     if (!result.ok) {
       quarantine.push({
         sourcePartition: record.partition,
