@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
+import { openLakehouseReader } from '../backends/lakehouse-readers.js';
 import { LEDGER_VERSION, type Ledger } from '../domain/ledger.js';
 import { ConfigError, EXIT_FAILURE } from '../errors.js';
 import type { OutputMode } from '../config/pipeline-config.js';
@@ -83,7 +83,10 @@ export function registerVerify(program: Command): Command {
     .command('verify')
     .description('compare the lakehouse with a simulator ledger; exit 1 on any difference')
     .requiredOption('--ledger <file>', 'the ledger written by `brewline simulate --ledger`')
-    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--lakehouse <path>',
+      'DuckDB file or Delta lakehouse folder (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)',
+    )
     .option(
       '--output-mode <mode>',
       'the mode the pipeline ran in (read from the lakehouse; an explicit flag must agree with it)',
@@ -110,8 +113,7 @@ export function registerVerify(program: Command): Command {
         );
         const explicit = (option: string): boolean => command.getOptionValueSource(option) === 'cli';
         const ledger = readLedger(opts.ledger);
-        const lakehouse = new DuckDBLakehouse({ path: config.pipeline.lakehouse, readOnly: true });
-        await lakehouse.open();
+        const lakehouse = await openLakehouseReader(config.pipeline.lakehouse);
         let report;
         try {
           const rule = resolveVerifyRule(
