@@ -33,6 +33,11 @@ export interface DuckDBLakehouseOptions {
   readOnly?: boolean;
   /** DuckDB worker threads. @default DuckDB's own (one per core) */
   threads?: number;
+  /**
+   * For SQL a user types (`brewline query`): no file, network, extension or secret access beyond the
+   * lakehouse file itself, and the configuration locked so SQL cannot undo it. @default false
+   */
+  sandboxed?: boolean;
 }
 
 /** Runs a query on a connection and returns JSON-safe columns and rows. */
@@ -96,6 +101,13 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     // An existing file keeps the format it was created with.
     const settings: Record<string, string> = { storage_compatibility_version: STORAGE_VERSION };
     if (readOnly) settings['access_mode'] = 'READ_ONLY';
+    if (this.options.sandboxed) {
+      settings['enable_external_access'] = 'false';
+      settings['autoload_known_extensions'] = 'false';
+      settings['autoinstall_known_extensions'] = 'false';
+      settings['allow_community_extensions'] = 'false';
+      settings['lock_configuration'] = 'true';
+    }
     if (threads !== undefined) settings['threads'] = String(threads);
     try {
       this.instance = await DuckDBInstance.create(path, settings);
