@@ -9,6 +9,7 @@ are there (no resolution at start), else through ``spark.jars.packages`` with ``
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -59,6 +60,9 @@ def local_conf(app_name: str) -> dict[str, str]:
         "spark.databricks.delta.snapshotPartitions": "2",
         "spark.sql.streaming.metricsEnabled": "false",
         "spark.driver.extraJavaOptions": "-Djava.net.preferIPv4Stack=true",
+        # Python workers run this interpreter (the venv, where brewline_pipeline is importable).
+        "spark.pyspark.python": sys.executable,
+        "spark.pyspark.driver.python": sys.executable,
     }
     jars = prefetched_jars()
     if jars:
@@ -69,11 +73,31 @@ def local_conf(app_name: str) -> dict[str, str]:
     return conf
 
 
+def ship_package(spark: SparkSession) -> None:
+    """Makes brewline_pipeline importable on the executors when only the driver has it on its path (a task
+    file run from workspace files on Databricks): a zip of the package through ``addPyFile``."""
+    import shutil
+    import tempfile
+
+    package = Path(__file__).resolve().parent
+    target = Path(tempfile.mkdtemp(prefix="brewline-pkg-")) / "brewline_pipeline"
+    archive = shutil.make_archive(str(target), "zip", root_dir=package.parent, base_dir=package.name)
+    spark.sparkContext.addPyFile(archive)
+
+
 def get_spark(app_name: str = "brewline") -> SparkSession:
     """The runtime's session on Databricks, else a local one configured as above."""
     if on_databricks():
-        return SparkSession.builder.getOrCreate()
+        spark = SparkSession.builder.getOrCreate()
+        if os.environ.get("BREWLINE_SHIP_PACKAGE", "1") == "1":
+            try:
+                ship_package(spark)
+            except Exception as error:  # serverless compute has no addPyFile: the bundle's wheel is used there
+                print(f"brewline: package not shipped to executors ({error})", file=sys.stderr)
+        return spark
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # PySpark takes the workers' interpreter from the environment only (context.py: PYSPARK_PYTHON).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder
     for key, value in local_conf(app_name).items():
         builder = builder.config(key, value)
