@@ -1,12 +1,16 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { querySettings } from '../config/pipeline-config.js';
+import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
 import { createSource } from '../backends/sources.js';
 import type { FlagValue } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { EmbeddedEngine } from '../chain/embedded-engine.js';
 import { reportProgress, stopOnSignals, summaryLine } from '../chain/progress-report.js';
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
+import type { BatchMarker } from '../pipeline/lakehouse-types.js';
+import { describeReset, resetUncommitted } from './pipeline-reset.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
 
@@ -19,10 +23,12 @@ const FLAGS: Readonly<Record<string, string>> = {
   availableNow: 'pipeline.availableNow',
   outputMode: 'pipeline.outputMode',
   maxRecordsPerBatch: 'pipeline.maxRecordsPerBatch',
+  maxBytesPerBatch: 'pipeline.maxBytesPerBatch',
   window: 'pipeline.windowDurationMs',
   windowOffset: 'pipeline.windowOffsetMs',
   watermarkDelay: 'pipeline.watermarkDelayMs',
   startingOffsets: 'pipeline.startingOffsets',
+  statefulOperatorAllowMultiple: 'pipeline.statefulOperatorAllowMultiple',
   catalog: 'catalog',
   statusPort: 'monitor.statusPort',
 };
@@ -48,10 +54,18 @@ export function registerPipeline(program: Command): Command {
     .option('--available-now', 'process what is available now in bounded batches, then stop')
     .option('--output-mode <mode>', 'gold output mode: complete (default) or update')
     .option('--max-records-per-batch <n>', 'upper bound of records per micro-batch (default 50000)')
+    .option(
+      '--max-bytes-per-batch <size>',
+      'upper bound of bytes per micro-batch, e.g. 64MiB (default); one larger record still moves',
+    )
     .option('--query-name <name>', 'name of the streaming query (default orders)')
     .option('--window <duration>', 'gold window length (default 1h)')
     .option('--window-offset <duration>', 'window start offset from the epoch (default 15m: Nepal hours)')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
+    .option(
+      '--stateful-operator-allow-multiple <bool>',
+      "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
+    )
     .option(
       '--starting-offsets <earliest|latest>',
       'a new query reads everything the source holds (earliest, default) or only new data (latest)',
@@ -108,6 +122,38 @@ export function registerPipeline(program: Command): Command {
           await engine.close();
         }
         write(summaryLine(engine));
+        return 0;
+      }),
+    );
+  pipeline
+    .command('reset-uncommitted')
+    .description(
+      'drop logged but uncommitted batches (offsets/N without a commit) so the next run plans them again',
+    )
+    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--checkpoint <dir>',
+      'checkpoint directory (default .brewline/checkpoint; env BREWLINE_CHECKPOINT)',
+    )
+    .option('--query-name <name>', 'name of the streaming query (default orders)')
+    .action(
+      action(async (_opts: unknown, command: Command) => {
+        const config = resolveConfig(command, flagValues(command, FLAGS));
+        const p = config.pipeline;
+        let marker: BatchMarker | undefined;
+        if (existsSync(p.lakehouse)) {
+          // Read-only: a running pipeline holds the file's lock, so this refuses to run beside it.
+          const lakehouse = new DuckDBLakehouse({ path: p.lakehouse, readOnly: true });
+          try {
+            await lakehouse.open();
+            marker = await lakehouse.lastMarker(p.queryName);
+          } finally {
+            await lakehouse.close();
+          }
+        }
+        for (const line of describeReset(resetUncommitted(resolve(p.checkpoint), marker))) {
+          process.stderr.write(`${line}\n`);
+        }
         return 0;
       }),
     );
