@@ -36,6 +36,8 @@ export interface SparkEngineOptions {
   readonly python?: string;
   /** After a stop request, how long the job may finish its batch before it is killed. @default 30_000 */
   readonly stopTimeoutMs?: number;
+  /** Another entry point than `tasks/stream.py` (tests: a stand-in job speaking the same protocol). */
+  readonly script?: { readonly path: string; readonly pythonPath: string };
   /** Extra environment for the job. */
   readonly env?: NodeJS.ProcessEnv;
   /** Progress of the environment bootstrap (first run: venv and jars). @default stderr */
@@ -137,8 +139,8 @@ export class SparkEngine implements PipelineEngine {
     const files = sparkJobFiles();
     const job = new SparkJob({
       python: this.python!,
-      script: files.streamTask,
-      pythonPath: files.pythonPath,
+      script: this.options.script?.path ?? files.streamTask,
+      pythonPath: this.options.script?.pythonPath ?? files.pythonPath,
       args: sparkJobArgs(this.options, this.checkpointDir),
       logDir: join(resolve(this.options.lakehouseDir), '_logs'),
       cwd: files.root,
