@@ -2,12 +2,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkOutputPath } from '../config/output-paths.js';
-import { querySettings } from '../config/pipeline-config.js';
 import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
-import { createSource } from '../backends/sources.js';
 import type { FlagValue } from '../config/load.js';
 import { ConfigError } from '../errors.js';
-import { EmbeddedEngine } from '../chain/embedded-engine.js';
+import { createEngine, engineKind } from '../chain/engines.js';
 import { reportProgress, stopOnSignals, summaryLine } from '../chain/progress-report.js';
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
 import type { BatchMarker } from '../pipeline/lakehouse-types.js';
@@ -46,7 +44,14 @@ export function registerPipeline(program: Command): Command {
       'run the streaming query: micro-batches from a source into the lakehouse, with a checkpoint',
     );
   addSourceOptions(run)
-    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--engine <embedded|spark>',
+      'who computes the pipeline: embedded (in this process, DuckDB; default) or spark (local PySpark job writing Delta tables; env BREWLINE_ENGINE)',
+    )
+    .option(
+      '--lakehouse <path>',
+      'DuckDB file (default .brewline/lakehouse.duckdb), or with --engine spark a folder of Delta tables (default .brewline/spark-lakehouse); env BREWLINE_LAKEHOUSE',
+    )
     .option(
       '--checkpoint <dir>',
       'checkpoint directory (default .brewline/checkpoint; env BREWLINE_CHECKPOINT)',
@@ -94,29 +99,28 @@ export function registerPipeline(program: Command): Command {
           });
         }
         // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
-        checkOutputPath(p.lakehouse, 'file', '--lakehouse');
+        const kind = engineKind(command.opts<{ engine?: string }>().engine);
+        if (kind === 'embedded') checkOutputPath(p.lakehouse, 'file', '--lakehouse');
         checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
-        const source = await createSource(config.source);
-        const engine = new EmbeddedEngine({
-          source,
-          lakehousePath: p.lakehouse,
-          checkpointDir: resolve(p.checkpoint),
+        const choice = await createEngine({
+          kind,
+          config,
           catalog: catalogFor(config),
           trigger: p.availableNow ? { kind: 'availableNow' } : { kind: 'interval', intervalMs: p.trigger },
-          settings: querySettings(p),
         });
+        const { engine, probe } = choice;
         const write = (line: string): void => void process.stderr.write(`${line}\n`);
-        const unsubscribe = reportProgress(engine, source.description, write);
+        const unsubscribe = reportProgress(engine, choice.from, write);
         const removeSignals = stopOnSignals(engine, write);
         try {
           // Read-only status endpoint for `brewline monitor` in another process (a second process cannot open the DuckDB file).
           const status =
-            config.monitor.statusPort === undefined
+            config.monitor.statusPort === undefined || probe === undefined
               ? undefined
               : await startPipelineStatus({
                   port: config.monitor.statusPort,
                   engine,
-                  probe: source,
+                  probe,
                   lakehouse: engine,
                 });
           if (status) write(`status endpoint ${status.url} (brewline monitor --url ${status.url})`);
@@ -128,7 +132,7 @@ export function registerPipeline(program: Command): Command {
         } finally {
           removeSignals();
           unsubscribe();
-          await source.close();
+          await probe?.close();
           await engine.close();
         }
         write(summaryLine(engine));
