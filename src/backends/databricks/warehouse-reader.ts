@@ -7,6 +7,11 @@ import { refusedTokenLine, type DatabricksRestClient } from './rest-client.js';
 import type { TokenSource } from './token-source.js';
 import { ensureWarehouseRunning } from './warehouse.js';
 
+/** The warehouse ran the statement and refused it (syntax, a missing table): the SQL's fault, not the sign-in's. */
+export class WarehouseSqlError extends ExternalError {
+  readonly sqlError = true;
+}
+
 type IDBSQLSession = Awaited<ReturnType<DBSQLClient['openSession']>>;
 
 export interface WarehouseReaderOptions {
@@ -14,7 +19,7 @@ export interface WarehouseReaderOptions {
   readonly tokens: TokenSource;
   readonly rest: DatabricksRestClient;
   readonly log?: DriverLog;
-  /** One line for the user (a warehouse starting, a session reopened). */
+  /** One line for the user before the first query (a warehouse starting). */
   readonly notice?: (line: string) => void;
   /** Options of `ensureWarehouseRunning` (tests shorten the waits). */
   readonly warehouseWait?: {
@@ -80,7 +85,7 @@ export class WarehouseReader implements LakehouseReader {
       return await this.execute(session, sql, params);
     } catch (error) {
       if (!EXPIRED_SESSION.test(messageOf(error))) throw this.translate(error);
-      this.options.notice?.('the SQL session expired on the warehouse; opened a new one');
+      // Into the driver log only: a line on the terminal here would land in the middle of the dashboard.
       this.log.write('warn', `session expired (${messageOf(error)}); reopening`);
       this.session = undefined;
       await session.close().catch(() => undefined);
@@ -210,7 +215,7 @@ export class WarehouseReader implements LakehouseReader {
         `no SQL endpoint at ${this.path ?? '?'} on ${this.options.settings.host}: set DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH) to a warehouse of this workspace`,
       );
     }
-    return new ExternalError(`Databricks SQL: ${message.split('\n')[0]}`);
+    return new WarehouseSqlError(`Databricks SQL: ${message.split('\n')[0]}`);
   }
 }
 

@@ -160,13 +160,13 @@ export class FakeThriftWarehouse {
     this.processor = new TCLIService.Processor(this.handler());
   }
 
-  /** A warehouse over a DuckDB file (read-only) or a fresh in-memory database set up by `setupSql`. */
+  /** A warehouse over a DuckDB file (read-only unless `writable`) or a fresh in-memory database; `setupSql` runs first. */
   static async create(
-    options: { duckdbPath?: string; setupSql?: string } = {},
+    options: { duckdbPath?: string; setupSql?: string; writable?: boolean } = {},
   ): Promise<FakeThriftWarehouse> {
     const instance = await DuckDBInstance.create(
       options.duckdbPath ?? ':memory:',
-      options.duckdbPath ? { access_mode: 'READ_ONLY' } : {},
+      options.duckdbPath && !options.writable ? { access_mode: 'READ_ONLY' } : {},
     );
     const connection = await instance.connect();
     await connection.run(
