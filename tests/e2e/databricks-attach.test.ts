@@ -123,7 +123,7 @@ describe('brewline query --lakehouse databricks', () => {
     });
     expect(status).toBe(2);
     expect(stderr.trim()).toBe(
-      `brewline: no SQL warehouse nope0000 in ${FAKE_HOST}: set DATABRICKS_WAREHOUSE_ID (or --warehouse) to an id from SQL Warehouses → Connection details`,
+      `brewline: no SQL warehouse nope0000 in ${FAKE_HOST}: set DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH) to an id from SQL Warehouses → Connection details`,
     );
   });
 });

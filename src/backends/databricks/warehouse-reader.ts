@@ -1,4 +1,5 @@
 import type { DBSQLClient } from '@databricks/sql';
+import type { Clock } from '../../domain/clock.js';
 import { ConfigError, ExternalError } from '../../errors.js';
 import type { LakehouseReader, QueryParameter, QueryResult } from '../types.js';
 import type { DatabricksSettings } from './databricks-config.js';
@@ -21,11 +22,12 @@ export interface WarehouseReaderOptions {
   readonly log?: DriverLog;
   /** One line for the user before the first query (a warehouse starting). */
   readonly notice?: (line: string) => void;
-  /** Options of `ensureWarehouseRunning` (tests shorten the waits). */
+  /** Options of `ensureWarehouseRunning` (tests shorten the waits or pass a clock). */
   readonly warehouseWait?: {
     readonly timeoutMs?: number;
     readonly pollMs?: number;
     readonly start?: boolean;
+    readonly clock?: Clock;
   };
   /** Extra `connect()` options (tests: `customCaCert`). */
   readonly connect?: Readonly<Record<string, unknown>>;
@@ -93,6 +95,13 @@ export class WarehouseReader implements LakehouseReader {
       try {
         return await this.execute(session, sql, params);
       } catch (again) {
+        if (EXPIRED_SESSION.test(messageOf(again))) {
+          this.session = undefined;
+          throw new ExternalError(
+            `the SQL warehouse ${this.options.settings.warehouseId ?? this.path ?? ''} expired brewline's new session at once: check that it is running (SQL Warehouses → Monitoring), then run the command again`,
+            { retriable: true },
+          );
+        }
         throw this.translate(again);
       }
     }
@@ -151,7 +160,7 @@ export class WarehouseReader implements LakehouseReader {
         this.path = settings.httpPath;
       } else {
         throw new ConfigError('no SQL warehouse chosen', {
-          hint: 'set DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH, or --warehouse ID)',
+          hint: 'set DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH), or warehouse_id in the ~/.databrickscfg profile',
         });
       }
     }

@@ -53,6 +53,8 @@ export interface FakeWarehouseFaults {
   runningPolls?: number;
   /** The next statement fails as if the warehouse had expired the session (once, then cleared). */
   expireSessionOnce?: boolean;
+  /** The next N statements each find their session expired (a warehouse that keeps dropping sessions). */
+  expireNextStatements?: number;
   /** Every statement fails with this SQL error (sqlState 42000) while set. */
   sqlError?: string;
   /** Rows per FetchResults batch (large results span many fetches). @default 10_000 */
@@ -245,6 +247,10 @@ export class FakeThriftWarehouse {
         const session = handleKey(req.sessionHandle?.sessionId?.guid);
         if (this.faults.expireSessionOnce) {
           this.faults.expireSessionOnce = false;
+          this.sessions.delete(session);
+        }
+        if ((this.faults.expireNextStatements ?? 0) > 0) {
+          this.faults.expireNextStatements! -= 1;
           this.sessions.delete(session);
         }
         if (!this.sessions.has(session)) {
