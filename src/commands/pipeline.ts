@@ -10,6 +10,7 @@ import { reportProgress, stopOnSignals, summaryLine } from '../chain/progress-re
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
 import type { BatchMarker } from '../pipeline/lakehouse-types.js';
 import { describeReset, resetUncommitted } from './pipeline-reset.js';
+import { DEFAULT_JOB_NAME, runDatabricksPipeline } from './pipeline-databricks.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
 
@@ -81,9 +82,33 @@ export function registerPipeline(program: Command): Command {
       '--status-port <port>',
       'serve progress, gold and /metrics on 127.0.0.1 for `brewline monitor` (0 = any port)',
     )
+    .option('--engine <kind>', 'embedded (default), spark or databricks')
+    .option('--job <name|id>', `databricks: the job to run (default "${DEFAULT_JOB_NAME}", the bundle's job)`)
+    .option('--cancel-on-exit', 'databricks: cancel the run on Ctrl+C (default: leave it going)')
+    .option('--profile <name>', 'databricks: ~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
+    .option('--poll <interval>', 'databricks: how often to read the run state (default 2s)')
+    .option('--json', 'databricks: one JSON line per run/task change (plain lines when piped)')
     .action(
       action(async (_opts: unknown, command: Command) => {
         const opts = command.opts<{ trigger?: string; availableNow?: boolean }>();
+        const dbx = command.opts<{
+          engine?: string;
+          job?: string;
+          cancelOnExit?: boolean;
+          profile?: string;
+          poll?: string;
+          json?: boolean;
+        }>();
+        if (dbx.engine === 'databricks') {
+          const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
+          return runDatabricksPipeline(
+            { ...dbx, format: dbx.json ? 'json' : tty ? 'tui' : 'plain' },
+            {
+              stdout: (line) => void process.stdout.write(`${line}\n`),
+              stderr: (line) => void process.stderr.write(`${line}\n`),
+            },
+          );
+        }
         if (opts.trigger !== undefined && opts.availableNow) {
           throw new ConfigError('--trigger and --available-now cannot be combined', {
             hint: 'pick one: a fixed interval, or process what is available and stop',
