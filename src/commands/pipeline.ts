@@ -2,17 +2,16 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkOutputPath } from '../config/output-paths.js';
-import { querySettings } from '../config/pipeline-config.js';
 import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
-import { createSource } from '../backends/sources.js';
 import type { FlagValue } from '../config/load.js';
 import { ConfigError } from '../errors.js';
-import { EmbeddedEngine } from '../chain/embedded-engine.js';
+import { createEngine, engineKind } from '../chain/engines.js';
 import { reportProgress, stopOnSignals, summaryLine } from '../chain/progress-report.js';
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
 import type { BatchMarker } from '../pipeline/lakehouse-types.js';
 import { exitWhenDone } from './exit-guard.js';
 import { describeReset, resetUncommitted } from './pipeline-reset.js';
+import { DEFAULT_JOB_NAME, runDatabricksPipeline } from './pipeline-databricks.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
 
@@ -47,7 +46,14 @@ export function registerPipeline(program: Command): Command {
       'run the streaming query: micro-batches from a source into the lakehouse, with a checkpoint',
     );
   addSourceOptions(run)
-    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--engine <embedded|spark>',
+      'who computes the pipeline: embedded (in this process, DuckDB; default) or spark (local PySpark job writing Delta tables; env BREWLINE_ENGINE)',
+    )
+    .option(
+      '--lakehouse <path>',
+      'DuckDB file (default .brewline/lakehouse.duckdb), or with --engine spark a folder of Delta tables (default .brewline/spark-lakehouse); env BREWLINE_LAKEHOUSE',
+    )
     .option(
       '--checkpoint <dir>',
       'checkpoint directory (default .brewline/checkpoint; env BREWLINE_CHECKPOINT)',
@@ -77,9 +83,33 @@ export function registerPipeline(program: Command): Command {
       '--status-port <port>',
       'serve progress, gold and /metrics on 127.0.0.1 for `brewline monitor` (0 = any port)',
     )
+    .option('--engine <kind>', 'embedded (default), spark or databricks')
+    .option('--job <name|id>', `databricks: the job to run (default "${DEFAULT_JOB_NAME}", the bundle's job)`)
+    .option('--cancel-on-exit', 'databricks: cancel the run on Ctrl+C (default: leave it going)')
+    .option('--profile <name>', 'databricks: ~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
+    .option('--poll <interval>', 'databricks: how often to read the run state (default 2s)')
+    .option('--json', 'databricks: one JSON line per run/task change (plain lines when piped)')
     .action(
       action(async (_opts: unknown, command: Command) => {
         const opts = command.opts<{ trigger?: string; availableNow?: boolean }>();
+        const dbx = command.opts<{
+          engine?: string;
+          job?: string;
+          cancelOnExit?: boolean;
+          profile?: string;
+          poll?: string;
+          json?: boolean;
+        }>();
+        if (dbx.engine === 'databricks') {
+          const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
+          return runDatabricksPipeline(
+            { ...dbx, format: dbx.json ? 'json' : tty ? 'tui' : 'plain' },
+            {
+              stdout: (line) => void process.stdout.write(`${line}\n`),
+              stderr: (line) => void process.stderr.write(`${line}\n`),
+            },
+          );
+        }
         if (opts.trigger !== undefined && opts.availableNow) {
           throw new ConfigError('--trigger and --available-now cannot be combined', {
             hint: 'pick one: a fixed interval, or process what is available and stop',
@@ -95,19 +125,18 @@ export function registerPipeline(program: Command): Command {
           });
         }
         // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
-        checkOutputPath(p.lakehouse, 'file', '--lakehouse');
+        const kind = engineKind(command.opts<{ engine?: string }>().engine);
+        if (kind === 'embedded') checkOutputPath(p.lakehouse, 'file', '--lakehouse');
         checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
-        const source = await createSource(config.source);
-        const engine = new EmbeddedEngine({
-          source,
-          lakehousePath: p.lakehouse,
-          checkpointDir: resolve(p.checkpoint),
+        const choice = await createEngine({
+          kind,
+          config,
           catalog: catalogFor(config),
           trigger: p.availableNow ? { kind: 'availableNow' } : { kind: 'interval', intervalMs: p.trigger },
-          settings: querySettings(p),
         });
+        const { engine, probe } = choice;
         const write = (line: string): void => void process.stderr.write(`${line}\n`);
-        const unsubscribe = reportProgress(engine, source.description, write);
+        const unsubscribe = reportProgress(engine, choice.from, write);
         // A stop signal while the query is still connecting (a broker or hub that does not answer) has no batch
         // to finish: close the source so its connection attempts end now instead of after their timeouts.
         // Registered before stopOnSignals, which marks the engine as stopping.
@@ -115,7 +144,7 @@ export function registerPipeline(program: Command): Command {
         const onStopWhileStarting = (): void => {
           if (engine.getSnapshot().status !== 'starting' || stoppedWhileStarting) return;
           stoppedWhileStarting = true;
-          void source.close().catch(() => undefined);
+          void probe?.close().catch(() => undefined);
         };
         process.on('SIGINT', onStopWhileStarting);
         process.on('SIGTERM', onStopWhileStarting);
@@ -123,12 +152,12 @@ export function registerPipeline(program: Command): Command {
         try {
           // Read-only status endpoint for `brewline monitor` in another process (a second process cannot open the DuckDB file).
           const status =
-            config.monitor.statusPort === undefined
+            config.monitor.statusPort === undefined || probe === undefined
               ? undefined
               : await startPipelineStatus({
                   port: config.monitor.statusPort,
                   engine,
-                  probe: source,
+                  probe,
                   lakehouse: engine,
                 });
           if (status) write(`status endpoint ${status.url} (brewline monitor --url ${status.url})`);
@@ -136,7 +165,7 @@ export function registerPipeline(program: Command): Command {
             await engine.run();
           } catch (error) {
             if (!stoppedWhileStarting) throw error;
-            write(`pipeline stopped before it started (${source.description})`);
+            write(`pipeline stopped before it started (${choice.from})`);
             return 130;
           } finally {
             await status?.close();
@@ -146,7 +175,7 @@ export function registerPipeline(program: Command): Command {
           process.off('SIGTERM', onStopWhileStarting);
           removeSignals();
           unsubscribe();
-          await source.close();
+          await probe?.close();
           await engine.close();
           exitWhenDone();
         }

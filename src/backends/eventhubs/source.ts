@@ -31,7 +31,6 @@ export interface EventHubsSourceOptions {
   highWater?: number;
 }
 
-const decoder = new TextDecoder();
 /** How long the first `$management` call may take before the hub counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 20_000;
 /** How long `close()` waits for the SDK clients to close. */
@@ -329,7 +328,7 @@ export class EventHubsSource extends EventHubsLagProbe implements Source {
             partition: range.partition,
             offset: event.sequenceNumber,
             key: event.partitionKey,
-            value: decoder.decode(event.body),
+            value: event.body,
             timestampMs: event.enqueuedTimeMs,
             timestampType: 'EnqueuedTime',
           };
