@@ -47,8 +47,8 @@ export function registerPipeline(program: Command): Command {
     );
   addSourceOptions(run)
     .option(
-      '--engine <embedded|spark>',
-      'who computes the pipeline: embedded (in this process, DuckDB; default) or spark (local PySpark job writing Delta tables; env BREWLINE_ENGINE)',
+      '--engine <embedded|spark|databricks>',
+      'who computes the pipeline: embedded (in this process, DuckDB; default), spark (local PySpark job writing Delta tables) or databricks (runs the bundle job); env BREWLINE_ENGINE',
     )
     .option(
       '--lakehouse <path>',
@@ -83,7 +83,6 @@ export function registerPipeline(program: Command): Command {
       '--status-port <port>',
       'serve progress, gold and /metrics on 127.0.0.1 for `brewline monitor` (0 = any port)',
     )
-    .option('--engine <kind>', 'embedded (default), spark or databricks')
     .option('--job <name|id>', `databricks: the job to run (default "${DEFAULT_JOB_NAME}", the bundle's job)`)
     .option('--cancel-on-exit', 'databricks: cancel the run on Ctrl+C (default: leave it going)')
     .option('--profile <name>', 'databricks: ~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
