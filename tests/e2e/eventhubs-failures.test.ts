@@ -73,14 +73,14 @@ describe('Event Hubs source failures (issue 10 item 7)', () => {
     expect(exit.stderr).toMatch(/Event Hubs refused the credentials/);
     expect(exit.stderr).toMatch(/hint: check SharedAccessKeyName and SharedAccessKey/);
     expect(exit.stderr).not.toContain('not-the-key');
-  });
+  }, 120_000);
 
   it('lag with a wrong key fails with one line', async () => {
     const child = start(['lag', '--source', 'eventhubs'], await wrongKeyEnv());
     const exit = await exitOf(child, FAIL_WITHIN_MS, 'lag to fail on a wrong key');
     expect(exit.code).toBe(1);
     expect(exit.stderr).toMatch(/Event Hubs refused the credentials/);
-  });
+  }, 120_000);
 
   it('pipeline run against an endpoint that never answers fails with one line', async () => {
     const child = start(
@@ -91,7 +91,7 @@ describe('Event Hubs source failures (issue 10 item 7)', () => {
     expect(exit.code).toBe(1);
     expect(exit.stderr).toMatch(/Event Hubs|127\.0\.0\.1/);
     expect(exit.stderr).not.toMatch(/internal error/);
-  });
+  }, 150_000);
 
   it('exits promptly on SIGTERM while it cannot connect', async () => {
     const child = start(
@@ -108,7 +108,7 @@ describe('Event Hubs source failures (issue 10 item 7)', () => {
     const exit = await exitOf(child, EXIT_AFTER_SIGNAL_MS, 'pipeline run to exit after SIGTERM');
     expect(exit.code).toBe(130);
     expect(exit.stderr).toMatch(/pipeline stopped before it started/);
-  });
+  }, 120_000);
 
   it('pipeline run --status-port 0 exits after Ctrl+C', async () => {
     server = await EventHubsTestServer.start({ hubs: { orders: 2 } });
@@ -127,5 +127,5 @@ describe('Event Hubs source failures (issue 10 item 7)', () => {
     const exit = await exitOf(child, EXIT_AFTER_SIGNAL_MS, 'pipeline run to exit after SIGINT');
     expect(exit.code).toBe(0);
     expect(exit.stderr).toMatch(/pipeline stopped/);
-  });
+  }, 150_000);
 });
