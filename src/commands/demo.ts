@@ -19,6 +19,7 @@ import { Simulation, simulationSettings } from '../simulator/index.js';
 import type { SimulatorStore } from '../simulator/snapshot-types.js';
 import { showDashboard, untilStopped, viewOptions } from './view-options.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
+import { THRESHOLDS_HELP } from './threshold-option.js';
 
 /** Flag → config path; everything else about the simulator and the pipeline comes from config/env as usual. */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -37,6 +38,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   refresh: 'monitor.refresh',
   reportInterval: 'monitor.reportInterval',
   catalog: 'catalog',
+  thresholds: 'monitor.thresholds',
 };
 
 /**
@@ -123,6 +125,7 @@ export function registerDemo(program: Command): Command {
     .option('--plain', 'no dashboard: periodic readable lines (the default when stdout is not a terminal)')
     .option('--json', 'no dashboard: periodic JSON lines')
     .option('--catalog <file>', 'catalog file replacing the default menu and branches')
+    .option('--thresholds <list>', THRESHOLDS_HELP)
     .addHelpText(
       'after',
       '\nKeys: ? help · q quit · p freeze · tab/1-5 focus a panel · +/- refresh · b branch filter.\n' +
@@ -238,6 +241,7 @@ export function registerDemo(program: Command): Command {
           refreshMs: config.monitor.refresh,
           verdictWindow: config.monitor.verdictWindow,
           stopAfterMs: config.monitor.stopAfter,
+          thresholds: config.monitor.thresholds,
         });
 
         const stopSimulation = new AbortController();

@@ -10,11 +10,13 @@ import { RemoteFeed } from '../monitor/status-client.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
 import { showDashboard, untilStopped, viewOptions } from './view-options.js';
 import { action, flagValues, resolveConfig } from './shared.js';
+import { THRESHOLDS_HELP } from './threshold-option.js';
 
 const FLAGS: Readonly<Record<string, string>> = {
   url: 'monitor.url',
   refresh: 'monitor.refresh',
   reportInterval: 'monitor.reportInterval',
+  thresholds: 'monitor.thresholds',
 };
 
 export function registerMonitor(program: Command): Command {
@@ -28,7 +30,8 @@ export function registerMonitor(program: Command): Command {
     .option('--report-interval <interval>', 'headless: one line this often (default 5s)')
     .option('--duration <time>', 'stop after this much real time (default: until q or Ctrl+C)')
     .option('--plain', 'no dashboard: periodic readable lines (the default when stdout is not a terminal)')
-    .option('--json', 'no dashboard: periodic JSON lines');
+    .option('--json', 'no dashboard: periodic JSON lines')
+    .option('--thresholds <list>', THRESHOLDS_HELP);
   return addSourceOptions(monitor)
     .addHelpText(
       'after',
@@ -66,6 +69,7 @@ export function registerMonitor(program: Command): Command {
           refreshMs: config.monitor.refresh,
           verdictWindow: config.monitor.verdictWindow,
           stopAfterMs: config.monitor.stopAfter,
+          thresholds: config.monitor.thresholds,
         });
         // Fail fast with one clear line when nothing answers, instead of a dashboard full of errors.
         await feed.readStream();

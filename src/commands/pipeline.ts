@@ -8,6 +8,7 @@ import { formatEventTime } from '../domain/time.js';
 import { ConfigError } from '../errors.js';
 import { StreamingQuery } from '../pipeline/engine.js';
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
+import { THRESHOLDS_HELP } from './threshold-option.js';
 import type { BatchProgress, EngineEvent } from '../pipeline/progress-types.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
@@ -27,6 +28,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   startingOffsets: 'pipeline.startingOffsets',
   catalog: 'catalog',
   statusPort: 'monitor.statusPort',
+  thresholds: 'monitor.thresholds',
 };
 
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -80,6 +82,7 @@ export function registerPipeline(program: Command): Command {
       '--status-port <port>',
       'serve progress, gold and /metrics on 127.0.0.1 for `brewline monitor` (0 = any port)',
     )
+    .option('--thresholds <list>', THRESHOLDS_HELP)
     .action(
       action(async (_opts: unknown, command: Command) => {
         const opts = command.opts<{ trigger?: string; availableNow?: boolean }>();
@@ -142,6 +145,7 @@ export function registerPipeline(program: Command): Command {
                 engine: query,
                 probe: source,
                 lakehouse,
+                thresholds: config.monitor.thresholds,
               });
         if (status)
           process.stderr.write(`status endpoint ${status.url} (brewline monitor --url ${status.url})\n`);

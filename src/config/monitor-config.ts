@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { durationMs, int, positiveInt } from './fields.js';
 import type { EnvBinding } from './load.js';
+import { DEFAULT_THRESHOLDS } from '../monitor/health-verdict.js';
+import { parseThresholds } from '../monitor/thresholds.js';
 
 /** Monitor, dashboard and status-endpoint settings (`brewline demo`, `brewline monitor`, `pipeline run --status-port`). */
 export const monitorConfigSchema = z
@@ -22,6 +24,22 @@ export const monitorConfigSchema = z
      * refresh rates would otherwise call an ordinary pause between triggers a stop). @default 10000 (10s)
      */
     stopAfter: durationMs().default(10_000),
+    /**
+     * Absolute health thresholds beside the trend rules, `name=WARN/ERR` (`-` = off): lag (age of the
+     * oldest unprocessed record), backlog (records), watermark-gap (clock − watermark), since-batch (time
+     * since the engine's last progress). @default "lag=30s/2m,backlog=10000/100000,watermark-gap=3h/12h,since-batch=30s/2m"
+     */
+    thresholds: z
+      .string()
+      .transform((text, ctx) => {
+        const parsed = parseThresholds(text);
+        if (typeof parsed === 'string') {
+          ctx.addIssue({ code: 'custom', message: parsed });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+      .default(DEFAULT_THRESHOLDS),
     /** Status endpoint of a running `brewline pipeline run --status-port`, for `brewline monitor`. */
     url: z
       .string()
@@ -41,4 +59,5 @@ export const MONITOR_ENV: readonly EnvBinding[] = [
   { env: 'BREWLINE_REPORT_INTERVAL', path: 'monitor.reportInterval' },
   { env: 'BREWLINE_MONITOR_URL', path: 'monitor.url' },
   { env: 'BREWLINE_STATUS_PORT', path: 'monitor.statusPort' },
+  { env: 'BREWLINE_THRESHOLDS', path: 'monitor.thresholds' },
 ];

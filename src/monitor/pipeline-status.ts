@@ -1,6 +1,7 @@
 import type { LagProbe, LakehouseReader } from '../backends/types.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { EngineStore } from '../pipeline/progress-types.js';
+import type { HealthThresholds } from './health-verdict.js';
 import { LocalFeed } from './local-feed.js';
 import { startStatusServer, type StatusServer } from './status-server.js';
 
@@ -17,6 +18,7 @@ export interface PipelineStatusOptions {
   readonly refreshMs?: number;
   readonly verdictWindow?: number;
   readonly stopAfterMs?: number;
+  readonly thresholds?: HealthThresholds;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function startPipelineStatus(options: PipelineStatusOptions): Promi
       refreshMs: options.refreshMs,
       verdictWindow: options.verdictWindow,
       stopAfterMs: options.stopAfterMs,
+      thresholds: options.thresholds,
     });
   } catch (error) {
     await reader.close();

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Clock } from '../domain/clock.js';
 import { ExternalError } from '../errors.js';
 import type { StatusFeed } from './feed-types.js';
+import type { HealthThresholds } from './health-verdict.js';
 import { MonitorModel } from './monitor-model.js';
 import { prometheusText, PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
 
@@ -21,6 +22,8 @@ export interface StatusServerOptions {
   readonly verdictWindow?: number;
   /** @default 10000 */
   readonly stopAfterMs?: number;
+  /** @default DEFAULT_THRESHOLDS */
+  readonly thresholds?: HealthThresholds;
 }
 
 export interface StatusServer {
@@ -70,6 +73,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     refreshMs: options.refreshMs ?? 1000,
     verdictWindow: options.verdictWindow ?? 10,
     stopAfterMs: options.stopAfterMs ?? 10_000,
+    thresholds: options.thresholds,
     // Gold is read per request instead: no SQL against the engine's database while nobody is looking.
     gold: false,
   });

@@ -29,7 +29,7 @@ describe('headless reporters', () => {
     expect(lines[0]).toContain('sim clock 2026-11-26 09:15:00 NPT');
     expect(lines[0]).toContain('lag 4,510 (3.4s)');
     expect(lines[0]).toContain('gold NPR 395,186.48 13,553 orders, top Jhamsikhel 31.2%');
-    expect(lines[0]).toContain('why: p2: lag rising 120 → 4,500');
+    expect(lines[0]).toContain('why: partition 2: lag rising 120 → 4,500');
     expect(text).toContain(
       'summary: verdict WARN, 321 batches, 39,000 records, 12 quarantined, 7 dropped by watermark',
     );

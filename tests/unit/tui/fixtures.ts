@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLDS } from '../../../src/monitor/health-verdict.js';
 import type { GoldSnapshot } from '../../../src/monitor/feed-types.js';
 import type { MonitorSnapshot, MonitorStore, StreamHealth } from '../../../src/monitor/monitor-snapshot.js';
 
@@ -89,7 +90,7 @@ export const STREAM: StreamHealth = {
   engineStatus: 'running',
   queryName: 'brewline_gold',
   verdict: 'WARN',
-  reason: 'p2: lag rising 120 → 4,500',
+  reason: 'partition 2: lag rising 120 → 4,500',
   partitions: [
     {
       partition: 0,
@@ -133,6 +134,9 @@ export const STREAM: StreamHealth = {
     },
   ],
   totalLag: 4_510,
+  lagMs: 3400,
+  offsetUnit: 'records',
+  backlogRecords: 4_510,
   lagRising: true,
   lastBatchId: 321,
   batchDurationMs: 45,
@@ -163,6 +167,8 @@ export const SNAPSHOT: MonitorSnapshot = {
   branch: null,
   clockMs: NOW,
   clockKind: 'simulated',
+  liveness: 'live',
+  thresholds: DEFAULT_THRESHOLDS,
   stream: STREAM,
   load: {
     status: 'running',
