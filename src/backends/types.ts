@@ -135,10 +135,22 @@ export interface Source extends LagProbe {
   waitForData?(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   /**
    * For sources whose offsets are not dense (file byte offsets): the offset just after the first `count`
-   * records starting at `from`, never beyond `limit`. Lets the engine bound a batch by records without
+   * records starting at `from`, never beyond `limit`, and spanning at most `maxBytes` bytes unless the first
+   * record alone is larger (a batch always moves). Lets the engine bound a batch by records and bytes without
    * reading it twice. Dense sources omit it (`from + count`).
    */
-  offsetAfter?(partition: number, from: number, count: number, limit: number): Promise<number>;
+  offsetAfter?(
+    partition: number,
+    from: number,
+    count: number,
+    limit: number,
+    maxBytes?: number,
+  ): Promise<number>;
+  /**
+   * Refuses (with a DataIntegrityError) an end offset that is not a record boundary, before the engine logs
+   * it in offsets/N. Sources whose every offset up to the latest is a boundary (dense ones) may omit it.
+   */
+  checkEnd?(end: PartitionOffsets): Promise<void>;
   /** Commits processed offsets to an external consumer group (never used for recovery). */
   commit?(offsets: PartitionOffsets): Promise<void>;
 }

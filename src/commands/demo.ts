@@ -1,22 +1,18 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BusSink, BusSource, dropBus, getBus } from '../backends/bus/index.js';
 import { createSink } from '../backends/sinks.js';
 import { createSource } from '../backends/sources.js';
 import type { Sink, Source } from '../backends/types.js';
-import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
+import { EmbeddedEngine } from '../chain/embedded-engine.js';
+import { prepareDemoLakehouse } from '../chain/demo-lakehouse.js';
+import { startChain } from '../chain/running-chain.js';
 import type { FlagValue } from '../config/load.js';
 import { querySettings } from '../config/pipeline-config.js';
 import { parseFaultSpec } from '../config/simulator-config.js';
-import { systemClock } from '../domain/clock.js';
 import { ConfigError } from '../errors.js';
 import { HeadlessReporter } from '../monitor/headless-reporter.js';
-import { LocalFeed } from '../monitor/local-feed.js';
-import { MonitorModel } from '../monitor/monitor-model.js';
-import { StreamingQuery } from '../pipeline/engine.js';
 import { Simulation, simulationSettings } from '../simulator/index.js';
-import type { SimulatorStore } from '../simulator/snapshot-types.js';
 import { showDashboard, untilStopped, viewOptions } from './view-options.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 import { THRESHOLDS_HELP } from './threshold-option.js';
@@ -60,30 +56,6 @@ const DEMO_RETAIN_PER_PARTITION = 25_000;
 const DRAIN_TIMEOUT_MS = 10_000;
 
 const BUS_NAME = 'brewline-demo';
-
-/** Marks a lakehouse file as the demo's own, so a later demo may replace it and nothing else is ever deleted. */
-const markerOf = (lakehouse: string): string => `${lakehouse}.demo`;
-
-/** Starts from an empty lakehouse and checkpoint (the in-process bus starts empty too), refusing to delete data that is not the demo's. */
-function prepareLakehouse(lakehouse: string, checkpoint: string): void {
-  const marker = markerOf(lakehouse);
-  const owner = existsSync(marker) ? Number(/pid (\d+)/.exec(readFileSync(marker, 'utf8'))?.[1]) : NaN;
-  if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-    throw new ConfigError(`another brewline demo (pid ${owner}) is using ${lakehouse}`, {
-      hint: 'stop it first, or give this one its own --lakehouse',
-    });
-  }
-  if (existsSync(lakehouse) && !existsSync(marker)) {
-    throw new ConfigError(
-      `${lakehouse} exists and was not made by \`brewline demo\`; the demo will not replace it`,
-      {
-        hint: `pass another --lakehouse (default ${DEMO_LAKEHOUSE}), or delete that file yourself`,
-      },
-    );
-  }
-  for (const path of [lakehouse, `${lakehouse}.wal`, checkpoint])
-    rmSync(path, { recursive: true, force: true });
-}
 
 export function registerDemo(program: Command): Command {
   return program
@@ -194,7 +166,7 @@ export function registerDemo(program: Command): Command {
         const p = config.pipeline;
         const lakehousePath = resolve(opts.lakehouse ?? DEMO_LAKEHOUSE);
         const checkpoint = resolve(dirname(lakehousePath), 'demo-checkpoint');
-        prepareLakehouse(lakehousePath, checkpoint);
+        prepareDemoLakehouse(lakehousePath, checkpoint, DEMO_LAKEHOUSE);
 
         let sink: Sink;
         let source: Source;
@@ -207,54 +179,39 @@ export function registerDemo(program: Command): Command {
           sink = await createSink(config.sink);
           source = await createSource(config.source);
         }
-        const lakehouse = new DuckDBLakehouse({ path: lakehousePath });
-        await lakehouse.open();
-        writeFileSync(
-          markerOf(lakehousePath),
-          `made by \`brewline demo\` (pid ${process.pid}); the next demo replaces this lakehouse\n`,
-        );
-        const reader = await lakehouse.reader();
-
-        const simulation = new Simulation({ ...settings, sink });
-        const query = new StreamingQuery({
+        const engine = new EmbeddedEngine({
           source,
-          lakehouse,
+          lakehousePath,
           checkpointDir: checkpoint,
           catalog,
           trigger: { kind: 'interval', intervalMs: p.trigger },
-          ...querySettings(p),
-          // A broker keeps earlier demos' orders; this demo's fresh lakehouse shows only its own.
-          startingOffsets: via === 'bus' ? 'earliest' : 'latest',
+          settings: {
+            ...querySettings(p),
+            // A broker keeps earlier demos' orders; this demo's fresh lakehouse shows only its own.
+            startingOffsets: via === 'bus' ? 'earliest' : 'latest',
+          },
         });
-        const model = new MonitorModel({
-          feed: new LocalFeed({
-            engine: query,
-            simulator: simulation,
-            probe: source,
-            lakehouse: reader,
+        const chain = await startChain({
+          engine,
+          probe: source,
+          simulation: new Simulation({ ...settings, sink }),
+          engineAfterSinkOpens: via !== 'bus',
+          monitor: {
+            mode: 'demo',
             source: source.description,
             sink: relativeOrAbsolute(lakehousePath),
-            clock: systemClock,
-          }),
-          mode: 'demo',
-          clock: systemClock,
-          refreshMs: config.monitor.refresh,
-          verdictWindow: config.monitor.verdictWindow,
-          stopAfterMs: config.monitor.stopAfter,
-          thresholds: config.monitor.thresholds,
+            refreshMs: config.monitor.refresh,
+            verdictWindow: config.monitor.verdictWindow,
+            stopAfterMs: config.monitor.stopAfter,
+            thresholds: config.monitor.thresholds,
+          },
         });
-
-        const stopSimulation = new AbortController();
-        const simulationRun = simulation.run(stopSimulation.signal);
-        // A broker topic or hub must exist (the sink creates or checks it) before the engine reads it.
-        if (via !== 'bus') await sinkOpened(simulation, simulationRun);
-        const engineRun = query.run();
-        model.start();
+        const model = chain.model!;
 
         // What ends the demo: the user (q, Ctrl+C, SIGTERM), --duration, or the engine failing.
         const end = untilStopped(wallMs);
         const { finished, finish } = end;
-        engineRun.catch(() => finish());
+        chain.engineRun.catch(() => finish());
         if (format === 'tui') {
           await showDashboard(model, finished, finish);
         } else {
@@ -282,32 +239,19 @@ export function registerDemo(program: Command): Command {
         /** Stops the load generator, lets the engine process what was sent (bounded), then stops it. */
         async function shutdown(): Promise<void> {
           end.dispose();
-          stopSimulation.abort();
-          await simulationRun;
-          const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-          while (Date.now() < deadline && query.getSnapshot().status !== 'failed') {
-            const positions = await source.positions();
-            const committed = query.getSnapshot().committedOffsets;
-            if (positions.every((pos) => (committed[String(pos.partition)] ?? 0) >= pos.latest)) break;
-            await systemClock.sleep(100);
-          }
-          query.stop();
-          await engineRun.catch(() => undefined);
+          await chain.stop(DRAIN_TIMEOUT_MS);
         }
 
         /** Closes everything; false when the engine failed (its error is printed). */
         async function closeAll(): Promise<boolean> {
-          await model.stop();
-          // Closes the reader too: the lakehouse owns every connection it handed out.
-          await lakehouse.close();
-          await source.close();
+          const ok = await chain.close();
           dropBus(BUS_NAME);
-          const engine = query.getSnapshot();
-          if (engine.status === 'failed') {
-            process.stderr.write(`brewline demo: the pipeline failed: ${engine.error ?? 'unknown error'}\n`);
-            return false;
+          if (!ok) {
+            process.stderr.write(
+              `brewline demo: the pipeline failed: ${engine.getSnapshot().error ?? 'unknown error'}\n`,
+            );
           }
-          return true;
+          return ok;
         }
       }),
     );
@@ -331,34 +275,6 @@ function brokerFlags(command: Command, via: 'bus' | 'kafka' | 'eventhubs'): Flag
       ...flagValues(command, { partitions: 'sink.partitions' }),
     ];
   return [...kinds, ...both({ hub: 'hub', namespace: 'namespace' })];
-}
-
-/** Resolves once the simulator's sink is open (its status leaves `starting`); rejects if opening failed. */
-function sinkOpened(store: SimulatorStore, run: Promise<unknown>): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const check = (): void => {
-      if (store.getSnapshot().status !== 'starting') {
-        unsubscribe();
-        resolve();
-      }
-    };
-    const unsubscribe = store.subscribe(check);
-    run.then(
-      () => (unsubscribe(), resolve()),
-      (error: unknown) => (unsubscribe(), reject(error)),
-    );
-    check();
-  });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else — still alive.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A path as the user would type it from here. */

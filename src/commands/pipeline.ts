@@ -1,15 +1,17 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { querySettings } from '../config/pipeline-config.js';
 import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
 import { createSource } from '../backends/sources.js';
 import type { FlagValue } from '../config/load.js';
-import { formatEventTime } from '../domain/time.js';
 import { ConfigError } from '../errors.js';
-import { StreamingQuery } from '../pipeline/engine.js';
+import { EmbeddedEngine } from '../chain/embedded-engine.js';
+import { reportProgress, stopOnSignals, summaryLine } from '../chain/progress-report.js';
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
 import { THRESHOLDS_HELP } from './threshold-option.js';
-import type { BatchProgress, EngineEvent } from '../pipeline/progress-types.js';
+import type { BatchMarker } from '../pipeline/lakehouse-types.js';
+import { describeReset, resetUncommitted } from './pipeline-reset.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
 
@@ -22,6 +24,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   availableNow: 'pipeline.availableNow',
   outputMode: 'pipeline.outputMode',
   maxRecordsPerBatch: 'pipeline.maxRecordsPerBatch',
+  maxBytesPerBatch: 'pipeline.maxBytesPerBatch',
   window: 'pipeline.windowDurationMs',
   windowOffset: 'pipeline.windowOffsetMs',
   watermarkDelay: 'pipeline.watermarkDelayMs',
@@ -31,24 +34,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   thresholds: 'monitor.thresholds',
 };
 
-const count = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-/** The one-line progress report of a batch (stderr). */
-export function progressLine(p: BatchProgress): string {
-  const lag = p.sources.reduce(
-    (sum, s) =>
-      sum +
-      Object.entries(s.latestOffset).reduce((l, [k, v]) => l + Math.max(0, v - (s.endOffset[k] ?? 0)), 0),
-    0,
-  );
-  const dropped = p.stateOperators[0]?.numRowsDroppedByWatermark ?? 0;
-  const rate = p.processedRowsPerSecond === null ? '-' : `${count(p.processedRowsPerSecond)}/s`;
-  return (
-    `batch ${p.batchId}  ${count(p.numInputRows)} rows  ${count(p.silver.orders)} orders  ` +
-    `${count(p.silver.duplicates)} dup  ${count(p.silver.quarantined)} quarantined  ${count(dropped)} late-dropped  ` +
-    `watermark ${p.eventTime.watermark}  lag ${count(lag)}  ${count(p.durationMs.triggerExecution ?? 0)} ms  ${rate}`
-  );
-}
+export { progressLine } from '../chain/progress-report.js';
 
 export function registerPipeline(program: Command): Command {
   const pipeline = program
@@ -69,6 +55,10 @@ export function registerPipeline(program: Command): Command {
     .option('--available-now', 'process what is available now in bounded batches, then stop')
     .option('--output-mode <mode>', 'gold output mode: complete (default) or update')
     .option('--max-records-per-batch <n>', 'upper bound of records per micro-batch (default 50000)')
+    .option(
+      '--max-bytes-per-batch <size>',
+      'upper bound of bytes per micro-batch, e.g. 64MiB (default); one larger record still moves',
+    )
     .option('--query-name <name>', 'name of the streaming query (default orders)')
     .option('--window <duration>', 'gold window length (default 1h)')
     .option('--window-offset <duration>', 'window start offset from the epoch (default 15m: Nepal hours)')
@@ -95,73 +85,74 @@ export function registerPipeline(program: Command): Command {
         const config = resolveConfig(command, flags);
         const p = config.pipeline;
         const source = await createSource(config.source);
-        const lakehouse = new DuckDBLakehouse({ path: p.lakehouse });
-        const query = new StreamingQuery({
+        const engine = new EmbeddedEngine({
           source,
-          lakehouse,
+          lakehousePath: p.lakehouse,
           checkpointDir: resolve(p.checkpoint),
           catalog: catalogFor(config),
           trigger: p.availableNow ? { kind: 'availableNow' } : { kind: 'interval', intervalMs: p.trigger },
-          ...querySettings(p),
+          settings: querySettings(p),
         });
-        let idle = false;
-        query.subscribe((event: EngineEvent) => {
-          if (event.type === 'progress') {
-            idle = false;
-            process.stderr.write(`${progressLine(event.progress)}\n`);
-          } else if (event.type === 'idle' && !idle) {
-            idle = true;
-            process.stderr.write(
-              `idle: no new data (watermark ${formatEventTime(query.getSnapshot().watermarkMs)})\n`,
-            );
-          } else if (event.type === 'started') {
-            process.stderr.write(
-              `pipeline ${event.queryName} (id ${event.queryId}) from ${source.description} into ${lakehouse.description}\n`,
-            );
-          }
-        });
-        // First signal: finish the batch in progress and stop. Second: leave at once — the open DuckDB
-        // transaction is never committed, and the batch re-runs from offsets/N on the next start.
-        let signals = 0;
-        const onSignal = (signal: NodeJS.Signals): void => {
-          signals++;
-          if (signals === 1) {
-            process.stderr.write(
-              `${signal}: finishing the current batch, then stopping (again to abandon it)\n`,
-            );
-            query.stop();
-          } else {
-            process.exit(130);
-          }
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-        // Read-only status endpoint for `brewline monitor` in another process (a second process cannot open the DuckDB file).
-        const status =
-          config.monitor.statusPort === undefined
-            ? undefined
-            : await startPipelineStatus({
-                port: config.monitor.statusPort,
-                engine: query,
-                probe: source,
-                lakehouse,
-                thresholds: config.monitor.thresholds,
-              });
-        if (status)
-          process.stderr.write(`status endpoint ${status.url} (brewline monitor --url ${status.url})\n`);
+        const write = (line: string): void => void process.stderr.write(`${line}\n`);
+        const unsubscribe = reportProgress(engine, source.description, write);
+        const removeSignals = stopOnSignals(engine, write);
         try {
-          await query.run();
+          // Read-only status endpoint for `brewline monitor` in another process (a second process cannot open the DuckDB file).
+          const status =
+            config.monitor.statusPort === undefined
+              ? undefined
+              : await startPipelineStatus({
+                  port: config.monitor.statusPort,
+                  engine,
+                  probe: source,
+                  lakehouse: engine,
+                  thresholds: config.monitor.thresholds,
+                });
+          if (status) write(`status endpoint ${status.url} (brewline monitor --url ${status.url})`);
+          try {
+            await engine.run();
+          } finally {
+            await status?.close();
+          }
         } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          await status?.close();
+          removeSignals();
+          unsubscribe();
           await source.close();
-          await lakehouse.close();
+          await engine.close();
         }
-        const s = query.getSnapshot();
-        process.stderr.write(
-          `pipeline stopped: ${count(s.totals.batches)} batches, ${count(s.totals.inputRows)} rows in total; watermark ${formatEventTime(s.watermarkMs)}\n`,
-        );
+        write(summaryLine(engine));
+        return 0;
+      }),
+    );
+  pipeline
+    .command('reset-uncommitted')
+    .description(
+      'drop logged but uncommitted batches (offsets/N without a commit) so the next run plans them again',
+    )
+    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--checkpoint <dir>',
+      'checkpoint directory (default .brewline/checkpoint; env BREWLINE_CHECKPOINT)',
+    )
+    .option('--query-name <name>', 'name of the streaming query (default orders)')
+    .action(
+      action(async (_opts: unknown, command: Command) => {
+        const config = resolveConfig(command, flagValues(command, FLAGS));
+        const p = config.pipeline;
+        let marker: BatchMarker | undefined;
+        if (existsSync(p.lakehouse)) {
+          // Read-only: a running pipeline holds the file's lock, so this refuses to run beside it.
+          const lakehouse = new DuckDBLakehouse({ path: p.lakehouse, readOnly: true });
+          try {
+            await lakehouse.open();
+            marker = await lakehouse.lastMarker(p.queryName);
+          } finally {
+            await lakehouse.close();
+          }
+        }
+        for (const line of describeReset(resetUncommitted(resolve(p.checkpoint), marker))) {
+          process.stderr.write(`${line}\n`);
+        }
         return 0;
       }),
     );

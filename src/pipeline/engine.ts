@@ -6,7 +6,7 @@ import type {
   Source,
   SourceRecord,
 } from '../backends/types.js';
-import type { OutputMode } from '../config/pipeline-config.js';
+import { DEFAULT_MAX_BYTES_PER_BATCH, type OutputMode } from '../config/pipeline-config.js';
 import type { Catalog } from '../domain/catalog.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { WindowSpec } from '../domain/time.js';
@@ -16,13 +16,16 @@ import { Checkpoint, type CheckpointMetadata, type OffsetsEntry } from './checkp
 import { aggregateGold, applyGold, type GoldSpec, type GoldState } from './gold.js';
 import type { PipelineLakehouse } from './lakehouse-types.js';
 import {
+  checkPlannedEnd,
   hasData,
   prorateDense,
   reached,
+  recordBudget,
   sameOffsets,
   spansFor,
   startOf,
   type PartitionSpan,
+  type RecordSize,
 } from './offset-plan.js';
 import type {
   BatchProgress,
@@ -52,6 +55,8 @@ export interface StreamingQueryOptions {
   queryName?: string;
   /** @default 50_000 */
   maxRecordsPerBatch?: number;
+  /** Upper bound of a batch's bytes (Spark's maxBytesPerTrigger; one record always moves). @default 64 MiB */
+  maxBytesPerBatch?: number;
   /** @default 'complete' */
   outputMode?: OutputMode;
   /** Gold's tumbling window. */
@@ -98,6 +103,9 @@ export class StreamingQuery implements EngineStore {
   private readonly trigger: Trigger;
   private readonly queryName: string;
   private readonly maxRecords: number;
+  private readonly maxBytes: number;
+  /** Size of the last batch read, to turn the byte limit into records for dense sources. */
+  private lastRead: RecordSize | undefined;
   private readonly gold: GoldSpec;
   private readonly delayMs: number;
   private readonly historySize: number;
@@ -129,6 +137,7 @@ export class StreamingQuery implements EngineStore {
     this.trigger = options.trigger;
     this.queryName = options.queryName ?? 'orders';
     this.maxRecords = options.maxRecordsPerBatch ?? 50_000;
+    this.maxBytes = options.maxBytesPerBatch ?? DEFAULT_MAX_BYTES_PER_BATCH;
     this.gold = { window: options.window, outputMode: options.outputMode ?? 'complete' };
     this.delayMs = options.watermarkDelayMs ?? 600_000;
     this.startingOffsets = options.startingOffsets ?? 'earliest';
@@ -462,15 +471,26 @@ export class StreamingQuery implements EngineStore {
     }
   }
 
+  /** Plans a batch's end offsets; an end that is not a record boundary is refused before it is logged. */
   private async planEnd(spans: readonly PartitionSpan[]): Promise<PartitionOffsets> {
-    if (this.source.capabilities.denseOffsets) return prorateDense(spans, this.maxRecords);
-    const withData = spans.filter((s) => s.limit > s.from).length;
-    const perPartition = Math.ceil(this.maxRecords / Math.max(1, withData));
+    const end = await this.planBoundedEnd(spans);
+    checkPlannedEnd(spans, end);
+    await this.source.checkEnd?.(end);
+    return end;
+  }
+
+  private async planBoundedEnd(spans: readonly PartitionSpan[]): Promise<PartitionOffsets> {
+    if (this.source.capabilities.denseOffsets) {
+      return prorateDense(spans, recordBudget(this.maxRecords, this.maxBytes, this.lastRead));
+    }
+    const withData = Math.max(1, spans.filter((s) => s.limit > s.from).length);
+    const perPartition = Math.ceil(this.maxRecords / withData);
+    const bytesPerPartition = Math.max(1, Math.floor(this.maxBytes / withData));
     const end: Record<string, number> = {};
     for (const s of spans) {
       end[String(s.partition)] =
         s.limit > s.from && this.source.offsetAfter
-          ? await this.source.offsetAfter(s.partition, s.from, perPartition, s.limit)
+          ? await this.source.offsetAfter(s.partition, s.from, perPartition, s.limit, bytesPerPartition)
           : s.limit;
     }
     return end;
@@ -489,6 +509,7 @@ export class StreamingQuery implements EngineStore {
     const records =
       prepared?.records ?? (await this.source.read(rangesOf(entry.startOffset, entry.endOffset)));
     lap('getBatch');
+    this.lastRead = recordSizeOf(records);
 
     const refined = prepared?.refined ?? refineBatch(records, this.catalog);
     const known = await this.lakehouse.knownOrderIds(refined.orders.map((o) => o.orderId));
@@ -650,4 +671,11 @@ function rangesOf(start: PartitionOffsets, end: PartitionOffsets): OffsetRange[]
     .map(([p, to]) => ({ partition: Number(p), from: start[p] ?? to, to }))
     .filter((r) => r.to > r.from)
     .sort((a, b) => a.partition - b.partition);
+}
+
+function recordSizeOf(records: readonly SourceRecord[]): RecordSize {
+  let bytes = 0;
+  // UTF-16 length: a lower bound of the UTF-8 size, exact for ASCII (the usual case); cheap enough per batch.
+  for (const r of records) bytes += r.value.length;
+  return { records: records.length, bytes };
 }

@@ -104,7 +104,10 @@ export class EventHubsLagProbe implements LagProbe {
         };
       }),
     );
-    for (const p of positions) this.lastLatest.set(p.partition, p.latest);
+    // Only ever forward: a slower concurrent call (a status endpoint's) must not move the read clamp back.
+    for (const p of positions) {
+      this.lastLatest.set(p.partition, Math.max(p.latest, this.lastLatest.get(p.partition) ?? 0));
+    }
     return positions;
   }
 
