@@ -33,6 +33,18 @@ export interface PartitionHealth {
   readonly rising: boolean;
   readonly verdict: Verdict;
   readonly reason: string;
+  /** Lag at each reading of the verdict window, oldest first (the drill-down's history column). */
+  readonly lagHistory: readonly number[];
+}
+
+/** One recent micro-batch, for the batch-duration histogram and the drill-down. */
+export interface RecentBatch {
+  readonly batchId: number;
+  /** triggerExecution, ms. */
+  readonly durationMs: number;
+  readonly inputRows: number;
+  /** ISO-8601 UTC start of the batch. */
+  readonly timestamp: string;
 }
 
 export interface StreamHealth {
@@ -62,6 +74,8 @@ export interface StreamHealth {
   /** The same two rates over recent batches, oldest first (for sparklines). */
   readonly inputRateHistory: readonly number[];
   readonly processedRateHistory: readonly number[];
+  /** The engine's recent batches, oldest first. */
+  readonly recentBatches: readonly RecentBatch[];
   /** Watermark in effect for the next batch, epoch ms (0 before any). */
   readonly watermarkMs: number;
   /** clock − watermark; null without a clock. */
@@ -209,6 +223,7 @@ export function deriveStream(
       rising: before !== undefined && earlier !== undefined && lag > before.lag && before.lag > earlier.lag,
       verdict: v.verdict,
       reason: v.reason,
+      lagHistory: window.map((o) => o.lag),
     });
   }
 
@@ -275,6 +290,12 @@ export function deriveStream(
       processedRate: last?.processedRowsPerSecond ?? null,
       inputRateHistory: history.map((p) => p.inputRowsPerSecond ?? 0),
       processedRateHistory: history.map((p) => p.processedRowsPerSecond ?? 0),
+      recentBatches: history.map((p) => ({
+        batchId: p.batchId,
+        durationMs: p.durationMs.triggerExecution ?? 0,
+        inputRows: p.numInputRows,
+        timestamp: p.timestamp,
+      })),
       watermarkMs,
       watermarkGapMs,
       droppedByWatermark: engine?.totals.droppedByWatermark ?? 0,

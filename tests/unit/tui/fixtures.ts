@@ -101,6 +101,7 @@ export const STREAM: StreamHealth = {
       rising: false,
       verdict: 'OK',
       reason: '',
+      lagHistory: [0, 0, 0],
     },
     {
       partition: 1,
@@ -111,6 +112,7 @@ export const STREAM: StreamHealth = {
       rising: false,
       verdict: 'OK',
       reason: '',
+      lagHistory: [0, 0, 0],
     },
     {
       partition: 2,
@@ -121,6 +123,7 @@ export const STREAM: StreamHealth = {
       rising: true,
       verdict: 'WARN',
       reason: 'lag rising 120 → 4,500',
+      lagHistory: [120, 2_000, 4_500],
     },
     {
       partition: 3,
@@ -131,6 +134,7 @@ export const STREAM: StreamHealth = {
       rising: false,
       verdict: 'OK',
       reason: '',
+      lagHistory: [0, 0, 0],
     },
   ],
   totalLag: 4_510,
@@ -144,6 +148,10 @@ export const STREAM: StreamHealth = {
   processedRate: 25_000,
   inputRateHistory: [500, 600, 700, 812, 790, 805, 812],
   processedRateHistory: [20_000, 22_000, 25_000, 24_000, 25_000, 26_000, 25_000],
+  recentBatches: [
+    { batchId: 320, durationMs: 52, inputRows: 120, timestamp: '2026-11-26T03:29:58.000Z' },
+    { batchId: 321, durationMs: 45, inputRows: 130, timestamp: '2026-11-26T03:29:59.000Z' },
+  ],
   watermarkMs: NOW - 2 * HOUR,
   watermarkGapMs: 2 * HOUR,
   droppedByWatermark: 7,
