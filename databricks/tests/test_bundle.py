@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # DOMAIN.md's tables (the layout every engine writes), plus what the bundle's SQL tasks create.
 DOMAIN_TABLES: dict[str, dict[str, str]] = {
     "bronze.orders_raw": dict.fromkeys(
-        "value key topic partition offset timestamp timestamp_type ingestion_timestamp batch_id".split(), "STRING"
+        "value key topic partition offset timestamp timestamp_type ingestion_timestamp batch_id".split(),
+        "STRING",
     ),
     "silver.order_items": dict.fromkeys(
         "order_id event_time branch terminal_id mode_of_payment line_no item_id item_name category unit_price "
@@ -125,7 +126,11 @@ def test_every_resource_file_is_included_and_every_resource_fits_its_typed_model
 def test_typed_models_reject_a_misspelt_field() -> None:
     """The check above can fail: the models refuse what the bundle schema refuses."""
     with pytest.raises(ValueError, match="python_fil"):
-        Job.from_dict({"name": "x", "tasks": [{"task_key": "a", "spark_python_task": {"python_fil": "a.py"}}]})  # type: ignore[typeddict-item]
+        misspelt: Any = {
+            "name": "x",
+            "tasks": [{"task_key": "a", "spark_python_task": {"python_fil": "a.py"}}],
+        }
+        Job.from_dict(misspelt)
 
 
 def test_targets_dev_is_development_and_prod_runs_as_the_service_principal(bundle: dict[str, Any]) -> None:
@@ -151,7 +156,9 @@ def test_targets_dev_is_development_and_prod_runs_as_the_service_principal(bundl
 def test_every_variable_and_resource_reference_resolves(
     bundle: dict[str, Any], resources: dict[str, dict[str, tuple[Path, dict[str, Any]]]]
 ) -> None:
-    texts = [(ROOT / "databricks.yml").read_text("utf-8")] + [p.read_text("utf-8") for p in resource_files(bundle)]
+    texts = [(ROOT / "databricks.yml").read_text("utf-8")] + [
+        p.read_text("utf-8") for p in resource_files(bundle)
+    ]
     for text in texts:
         for name in VARIABLE_REF.findall(text):
             assert name in bundle["variables"], f"${{var.{name}}} is not declared"
@@ -181,7 +188,10 @@ def test_the_medallion_dag_fans_out_to_three_sql_summaries_then_refreshes_the_da
         assert by_key[key]["max_retries"] >= 1
     for key in ("branch_summary", "product_summary", "hourly_summary"):
         assert set(by_key[key]["sql_task"]) >= {"warehouse_id", "file"}
-    assert by_key["refresh_dashboard"]["dashboard_task"]["dashboard_id"] == "${resources.dashboards.executive.id}"
+    assert (
+        by_key["refresh_dashboard"]["dashboard_task"]["dashboard_id"]
+        == "${resources.dashboards.executive.id}"
+    )
 
 
 def test_a_continuous_job_has_one_task_without_dependencies_on_a_job_cluster(
@@ -214,7 +224,9 @@ def test_every_file_a_resource_names_exists(
     missing = [str(p.resolve().relative_to(ROOT)) for p in named if not p.resolve().is_file()]
     assert not missing, f"referenced but missing: {missing}"
     for name, artifact in bundle["artifacts"].items():
-        assert (ROOT / artifact["path"] / "pyproject.toml").is_file(), f"artifact {name} has no pyproject.toml"
+        assert (
+            ROOT / artifact["path"] / "pyproject.toml"
+        ).is_file(), f"artifact {name} has no pyproject.toml"
 
 
 def test_schemas_live_in_their_containers_with_a_checkpoint_volume_and_reader_grants(
@@ -236,7 +248,9 @@ def test_schemas_live_in_their_containers_with_a_checkpoint_volume_and_reader_gr
         for task in job["tasks"]:
             params = task.get("spark_python_task", {}).get("parameters", [])
             if "--checkpoint" in params:
-                assert params[params.index("--checkpoint") + 1].startswith("/Volumes/${var.catalog}/ops/checkpoints/")
+                assert params[params.index("--checkpoint") + 1].startswith(
+                    "/Volumes/${var.catalog}/ops/checkpoints/"
+                )
 
 
 def test_event_hubs_is_keyless_first_with_the_secret_scope_as_fallback(
@@ -291,7 +305,9 @@ def check_query(sql: str, tables: dict[str, dict[str, str]], where: str) -> None
 
 @pytest.mark.parametrize("path", sql_files(), ids=lambda p: p.name)
 def test_every_sql_file_parses_as_databricks_sql_and_reads_existing_columns(path: Path) -> None:
-    statements = sqlglot.parse(path.read_text("utf-8"), read="databricks", error_level=sqlglot.ErrorLevel.RAISE)
+    statements = sqlglot.parse(
+        path.read_text("utf-8"), read="databricks", error_level=sqlglot.ErrorLevel.RAISE
+    )
     assert isinstance(statements[0], exp.Use), "each summary starts with USE CATALOG IDENTIFIER(:catalog)"
     creates = [s for s in statements if isinstance(s, exp.Create)]
     assert len(creates) == 1 and isinstance(creates[0].expression, exp.Query)
@@ -315,7 +331,12 @@ def test_the_dashboard_reads_existing_tables_and_every_widget_its_own_datasets()
     for name, sql in datasets.items():
         check_query(sql, tables, f"dataset {name}")
         read |= {f"{t.db}.{t.name}" for t in sqlglot.parse_one(sql, read="databricks").find_all(exp.Table)}
-    assert {"gold.branch_revenue", "gold.product_popularity", "gold.hourly_sales", "ops.stream_progress"} <= read
+    assert {
+        "gold.branch_revenue",
+        "gold.product_popularity",
+        "gold.hourly_sales",
+        "ops.stream_progress",
+    } <= read
     assert "Asia/Kathmandu" in datasets["hourly_sales_npt"]
     pages = {p["name"]: p for p in doc["pages"]}
     assert set(pages) == {"sales", "stream_health"}

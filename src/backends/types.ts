@@ -162,9 +162,17 @@ export interface QueryResult {
   readonly rows: readonly (readonly unknown[])[];
 }
 
+/** A value bound to a named parameter marker (`:name`). */
+export type QueryParameter = string | number | boolean | null;
+
 export interface LakehouseReader {
   readonly kind: string;
   readonly description: string;
   query(sql: string): Promise<QueryResult>;
+  /**
+   * Runs SQL with named parameter markers (`:name`) whose values are bound by the engine, never spliced into
+   * the text (Databricks SQL). Readers that cannot bind parameters leave it out.
+   */
+  queryWithParams?(sql: string, params: Readonly<Record<string, QueryParameter>>): Promise<QueryResult>;
   close(): Promise<void>;
 }

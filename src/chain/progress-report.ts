@@ -12,11 +12,12 @@ export function progressLine(p: BatchProgress): string {
       Object.entries(s.latestOffset).reduce((l, [k, v]) => l + Math.max(0, v - (s.endOffset[k] ?? 0)), 0),
     0,
   );
-  const dropped = p.stateOperators[0]?.numRowsDroppedByWatermark ?? 0;
+  // Late orders (every gold operator drops the same ones; their numRowsDroppedByWatermark count groups).
+  const dropped = p.stateOperators[0]?.numLateOrders ?? 0;
   const rate = p.processedRowsPerSecond === null ? '-' : `${count(p.processedRowsPerSecond)}/s`;
   return (
     `batch ${p.batchId}  ${count(p.numInputRows)} rows  ${count(p.silver.orders)} orders  ` +
-    `${count(p.silver.duplicates)} dup  ${count(p.silver.quarantined)} quarantined  ${count(dropped)} late-dropped  ` +
+    `${count(p.silver.duplicates)} dup  ${count(p.silver.quarantined)} quarantined  ${count(dropped)} late orders dropped  ` +
     `watermark ${p.eventTime.watermark}  lag ${count(lag)}  ${count(p.durationMs.triggerExecution ?? 0)} ms  ${rate}`
   );
 }

@@ -31,6 +31,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   trigger: 'pipeline.trigger',
   maxRecordsPerBatch: 'pipeline.maxRecordsPerBatch',
   watermarkDelay: 'pipeline.watermarkDelayMs',
+  statefulOperatorAllowMultiple: 'pipeline.statefulOperatorAllowMultiple',
   refresh: 'monitor.refresh',
   reportInterval: 'monitor.reportInterval',
   catalog: 'catalog',
@@ -79,6 +80,10 @@ export function registerDemo(program: Command): Command {
     .option('--trigger <interval>', 'micro-batch trigger interval (default 1s)')
     .option('--max-records-per-batch <n>', 'upper bound of records per micro-batch')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
+    .option(
+      '--stateful-operator-allow-multiple <bool>',
+      "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
+    )
     .option(
       '--source <bus|kafka|eventhubs>',
       'where orders travel: the in-process bus (default), a Kafka topic, or an event hub',
@@ -265,8 +270,8 @@ function brokerFlags(command: Command, via: 'bus' | 'kafka' | 'eventhubs'): Flag
     ...flagValues(command, Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, `source.${v}`]))),
   ];
   const kinds: FlagValue[] = [
-    { path: 'sink', flag: '--source', value: { kind: via } },
-    { path: 'source', flag: '--source', value: { kind: via } },
+    { path: 'sink.kind', flag: '--source', value: via },
+    { path: 'source.kind', flag: '--source', value: via },
   ];
   if (via === 'kafka')
     return [

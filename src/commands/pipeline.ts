@@ -29,6 +29,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   windowOffset: 'pipeline.windowOffsetMs',
   watermarkDelay: 'pipeline.watermarkDelayMs',
   startingOffsets: 'pipeline.startingOffsets',
+  statefulOperatorAllowMultiple: 'pipeline.statefulOperatorAllowMultiple',
   catalog: 'catalog',
   statusPort: 'monitor.statusPort',
   thresholds: 'monitor.thresholds',
@@ -63,6 +64,10 @@ export function registerPipeline(program: Command): Command {
     .option('--window <duration>', 'gold window length (default 1h)')
     .option('--window-offset <duration>', 'window start offset from the epoch (default 15m: Nepal hours)')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
+    .option(
+      '--stateful-operator-allow-multiple <bool>',
+      "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
+    )
     .option(
       '--starting-offsets <earliest|latest>',
       'a new query reads everything the source holds (earliest, default) or only new data (latest)',

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
+import { openLakehouseReader } from '../backends/lakehouse-readers.js';
 import { ExternalError } from '../errors.js';
 import { textTable } from '../verify/report-table.js';
 import { action, flagValues, resolveConfig } from './shared.js';
@@ -15,12 +15,14 @@ export function registerQuery(program: Command): Command {
     .description('run read-only SQL against the lakehouse, e.g. "SELECT * FROM gold.hourly_sales"')
     .argument('<sql>', 'the SQL to run')
     .option('--json', 'print rows as JSON objects, one per line (DECIMAL as strings, TIMESTAMP as ISO)')
-    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--lakehouse <path>',
+      'DuckDB file or Delta lakehouse folder (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)',
+    )
     .action(
       action(async (sql: string, _opts: unknown, command: Command) => {
         const config = resolveConfig(command, flagValues(command, { lakehouse: 'pipeline.lakehouse' }));
-        const lakehouse = new DuckDBLakehouse({ path: config.pipeline.lakehouse, readOnly: true });
-        await lakehouse.open();
+        const lakehouse = await openLakehouseReader(config.pipeline.lakehouse);
         try {
           let result;
           try {

@@ -51,6 +51,15 @@ export const pipelineConfigSchema = z
     startingOffsets: z
       .enum(['earliest', 'latest'], { error: 'expected earliest or latest' })
       .default('earliest'),
+    /**
+     * Spark's `spark.sql.streaming.statefulOperator.allowMultiple` (update mode): true filters late rows in
+     * batch N with the watermark of batch N−1 and evicts with wm(N), as Spark ≥ 3.4 does by default; false
+     * filters with wm(N). Unset: a new checkpoint gets true, an existing one keeps what it recorded.
+     * @default true
+     */
+    statefulOperatorAllowMultiple: bool().optional(),
+    /** Spark's `spark.sql.streaming.noDataMicroBatches.enabled`: empty batches that evict state. @default true */
+    noDataMicroBatches: bool().default(true),
   })
   .strict()
   .refine((c) => c.windowOffsetMs < c.windowDurationMs, {
@@ -75,6 +84,8 @@ export function querySettings(p: PipelineConfig): {
   window: WindowSpec;
   watermarkDelayMs: number;
   startingOffsets: 'earliest' | 'latest';
+  statefulOperatorAllowMultiple?: boolean;
+  noDataMicroBatches: boolean;
 } {
   return {
     queryName: p.queryName,
@@ -84,5 +95,9 @@ export function querySettings(p: PipelineConfig): {
     window: { durationMs: p.windowDurationMs, slideMs: p.windowDurationMs, startOffsetMs: p.windowOffsetMs },
     watermarkDelayMs: p.watermarkDelayMs,
     startingOffsets: p.startingOffsets,
+    ...(p.statefulOperatorAllowMultiple === undefined
+      ? {}
+      : { statefulOperatorAllowMultiple: p.statefulOperatorAllowMultiple }),
+    noDataMicroBatches: p.noDataMicroBatches,
   };
 }

@@ -36,7 +36,7 @@ import type {
   StateOperatorProgress,
 } from './progress-types.js';
 import { dropKnownOrders, refineBatch, type RefinedBatch } from './silver.js';
-import { advanceWatermark } from './watermark.js';
+import { advanceWatermark, lateEventsWatermark } from './watermark.js';
 
 /** When micro-batches run (Spark's triggers). */
 export type Trigger =
@@ -63,6 +63,20 @@ export interface StreamingQueryOptions {
   window: WindowSpec;
   /** @default 600_000 */
   watermarkDelayMs?: number;
+  /**
+   * Spark's `spark.sql.streaming.statefulOperator.allowMultiple`: true filters late rows in batch N with the
+   * watermark of batch N−1 and evicts state with wm(N) (Spark ≥ 3.4's default); false filters with wm(N)
+   * (brewline before 0.2, Spark with the setting off). A new checkpoint records it; when unset, an existing
+   * checkpoint's value is used (absent in an old one: false), a new one gets true. Set and different from
+   * the checkpoint's: the query refuses to start. @default true
+   */
+  statefulOperatorAllowMultiple?: boolean;
+  /**
+   * Spark's `spark.sql.streaming.noDataMicroBatches.enabled`: in update mode, when the last batch moved the
+   * watermark past the one it evicted with, run a batch without input (numInputRows 0) so state is evicted
+   * without waiting for new data. @default true
+   */
+  noDataMicroBatches?: boolean;
   /** @default systemClock */
   clock?: Clock;
   /** Progress entries kept in the snapshot. @default 100 */
@@ -109,6 +123,14 @@ export class StreamingQuery implements EngineStore {
   private readonly gold: GoldSpec;
   private readonly delayMs: number;
   private readonly historySize: number;
+  private readonly requestedAllowMultiple: boolean | undefined;
+  private readonly noDataMicroBatches: boolean;
+  /** Resolved in `recover` from the option and the checkpoint. */
+  private allowMultiple = true;
+  /** wm(N−1) for the next batch N: the watermark the last committed batch ran with (0 before batch 1). */
+  private previousBatchWatermarkMs = 0;
+  /** Whether a batch ran in this run (Spark's lastExecution): only then may a no-data batch follow. */
+  private executedThisRun = false;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private readonly stopController = new AbortController();
   private snapshot: EngineSnapshot;
@@ -140,6 +162,8 @@ export class StreamingQuery implements EngineStore {
     this.maxBytes = options.maxBytesPerBatch ?? DEFAULT_MAX_BYTES_PER_BATCH;
     this.gold = { window: options.window, outputMode: options.outputMode ?? 'complete' };
     this.delayMs = options.watermarkDelayMs ?? 600_000;
+    this.requestedAllowMultiple = options.statefulOperatorAllowMultiple;
+    this.noDataMicroBatches = options.noDataMicroBatches ?? true;
     this.startingOffsets = options.startingOffsets ?? 'earliest';
     this.historySize = options.historySize ?? 100;
     this.snapshot = {
@@ -221,6 +245,7 @@ export class StreamingQuery implements EngineStore {
       windowOffsetMs: this.gold.window.startOffsetMs,
       watermarkDelayMs: this.delayMs,
       createdAt: new Date(this.clock.now()).toISOString(),
+      statefulOperatorAllowMultiple: this.requestedAllowMultiple ?? true,
     };
   }
 
@@ -263,6 +288,7 @@ export class StreamingQuery implements EngineStore {
         );
       }
     }
+    this.allowMultiple = metadata.statefulOperatorAllowMultiple ?? false;
     this.queryId = metadata.id;
     this.runId = randomUUID();
     if (metadata.initialOffsets) this.committed = metadata.initialOffsets;
@@ -288,6 +314,7 @@ export class StreamingQuery implements EngineStore {
         cp.writeCommit({ batchId: marker.batchId, nextBatchWatermarkMs: marker.nextWatermarkMs });
       }
       this.watermarkMs = marker.nextWatermarkMs;
+      this.previousBatchWatermarkMs = marker.batchWatermarkMs;
       this.committed = marker.endOffset;
     }
     this.nextBatchId = lakehouseBatch + 1;
@@ -328,6 +355,12 @@ export class StreamingQuery implements EngineStore {
       if (m[key] !== want[key])
         mismatches.push(`${key} ${JSON.stringify(m[key])} (now ${JSON.stringify(want[key])})`);
     }
+    const stored = m.statefulOperatorAllowMultiple ?? false;
+    if (this.requestedAllowMultiple !== undefined && this.requestedAllowMultiple !== stored) {
+      mismatches.push(
+        `statefulOperatorAllowMultiple ${String(stored)}${m.statefulOperatorAllowMultiple === undefined ? ' (not recorded: the checkpoint predates it)' : ''} (now ${String(this.requestedAllowMultiple)})`,
+      );
+    }
     if (mismatches.length > 0) {
       throw new DataIntegrityError(
         `checkpoint ${this.checkpoint.dir} was written with different settings: ${mismatches.join(', ')}`,
@@ -363,7 +396,8 @@ export class StreamingQuery implements EngineStore {
         });
       }
       if (target) {
-        if (!ran || (this.reruns.length === 0 && reached(this.committed, target))) break;
+        if (!ran) break;
+        if (this.reruns.length === 0 && reached(this.committed, target) && !this.needsNoDataBatch()) break;
         continue;
       }
       const intervalMs = (this.trigger as { intervalMs: number }).intervalMs;
@@ -413,8 +447,9 @@ export class StreamingQuery implements EngineStore {
     positions = await this.source.positions();
     if (!entry) {
       const spans = spansFor(this.committed, positions, target);
-      if (!hasData(spans)) return false;
-      const endOffset = await this.planEnd(spans);
+      const data = hasData(spans);
+      if (!data && !this.needsNoDataBatch()) return false;
+      const endOffset = data ? await this.planEnd(spans) : startOf(spans);
       entry = {
         batchId: this.nextBatchId,
         batchWatermarkMs: this.watermarkMs,
@@ -452,6 +487,20 @@ export class StreamingQuery implements EngineStore {
       records,
       refined: refineBatch(records, this.catalog),
     };
+  }
+
+  /**
+   * Spark's `lastExecutionRequiresAnotherBatch` for a windowed aggregation (StateStoreSaveExec
+   * .shouldRunAnotherBatch): update mode, a batch ran in this run, and the watermark for the next batch is
+   * past the one the last batch evicted with.
+   */
+  private needsNoDataBatch(): boolean {
+    return (
+      this.noDataMicroBatches &&
+      this.gold.outputMode === 'update' &&
+      this.executedThisRun &&
+      this.watermarkMs > this.previousBatchWatermarkMs
+    );
   }
 
   private checkRerun(entry: OffsetsEntry): void {
@@ -514,7 +563,12 @@ export class StreamingQuery implements EngineStore {
     const refined = prepared?.refined ?? refineBatch(records, this.catalog);
     const known = await this.lakehouse.knownOrderIds(refined.orders.map((o) => o.orderId));
     const fresh = dropKnownOrders(refined.orders, known);
-    const goldBatch = aggregateGold(state, fresh.orders, entry.batchWatermarkMs, this.gold);
+    const lateWatermarkMs = lateEventsWatermark(
+      this.previousBatchWatermarkMs,
+      entry.batchWatermarkMs,
+      this.allowMultiple,
+    );
+    const goldBatch = aggregateGold(state, fresh.orders, lateWatermarkMs, this.gold);
     const nextWatermarkMs = advanceWatermark(entry.batchWatermarkMs, goldBatch.eventTime?.max, this.delayMs);
     const operators = applyGold(state, goldBatch.updates, entry.batchWatermarkMs, this.gold);
     lap('queryPlanning');
@@ -522,11 +576,16 @@ export class StreamingQuery implements EngineStore {
     const silverRows = fresh.orders.reduce((n, o) => n + o.lines.length, 0);
     const goldRows =
       goldBatch.updates.branch.length + goldBatch.updates.product.length + goldBatch.updates.hourly.length;
-    const stateOperators: StateOperatorProgress[] = operators.map((op) => ({
+    const dropped = goldBatch.dropped;
+    const droppedGroups = [dropped.branch, dropped.product, dropped.hourly];
+    const stateOperators: StateOperatorProgress[] = operators.map((op, i) => ({
       ...op,
-      numRowsDroppedByWatermark: goldBatch.rowsDroppedByWatermark,
+      numRowsDroppedByWatermark: droppedGroups[i] ?? 0,
       memoryUsedBytes: op.numRowsTotal * STATE_ROW_BYTES,
+      numLateOrders: dropped.orders,
+      numLateLines: dropped.lines,
     }));
+    const droppedRows = droppedGroups.reduce((a, b) => a + b, 0);
     const elapsedSinceLast =
       this.lastTriggerStartMs === undefined ? 0 : (triggerStartMs - this.lastTriggerStartMs) / 1000;
     const inputRowsPerSecond = elapsedSinceLast > 0 ? records.length / elapsedSinceLast : null;
@@ -596,6 +655,14 @@ export class StreamingQuery implements EngineStore {
         gold: goldBatch.updates,
         windowDurationMs: this.gold.window.durationMs,
         drops: goldBatch.drops,
+        lateWatermarkMs,
+        settings: {
+          outputMode: this.gold.outputMode,
+          statefulOperatorAllowMultiple: this.allowMultiple,
+          windowDurationMs: this.gold.window.durationMs,
+          windowOffsetMs: this.gold.window.startOffsetMs,
+          watermarkDelayMs: this.delayMs,
+        },
         progress: stored,
       },
       () => this.prepareNext({ ...this.committed, ...entry.endOffset }),
@@ -607,6 +674,8 @@ export class StreamingQuery implements EngineStore {
     durations.triggerExecution = this.clock.now() - triggerStartMs;
 
     this.watermarkMs = nextWatermarkMs;
+    this.previousBatchWatermarkMs = entry.batchWatermarkMs;
+    this.executedThisRun = true;
     this.committed = { ...this.committed, ...entry.endOffset };
     this.commitExternally(this.committed);
     this.nextBatchId = entry.batchId + 1;
@@ -623,7 +692,7 @@ export class StreamingQuery implements EngineStore {
         batches: totals.batches + 1,
         inputRows: totals.inputRows + records.length,
         quarantined: totals.quarantined + refined.quarantine.length,
-        droppedByWatermark: totals.droppedByWatermark + goldBatch.rowsDroppedByWatermark,
+        droppedByWatermark: totals.droppedByWatermark + droppedRows,
       },
       lastEventAtMs: this.clock.now(),
     });

@@ -360,7 +360,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     const { marker, progress } = write;
     if (write.drops.length > 0) {
       const a = await connection.createAppender('watermark_drops', 'ops');
-      const watermark = timestampFromMs(marker.batchWatermarkMs);
+      const watermark = timestampFromMs(write.lateWatermarkMs);
       for (const d of write.drops) {
         a.appendVarchar(marker.queryName);
         a.appendBigInt(BigInt(marker.batchId));
@@ -373,7 +373,8 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       }
       a.closeSync();
     }
-    const dropped = progress.stateOperators.reduce((m, op) => Math.max(m, op.numRowsDroppedByWatermark), 0);
+    // DOMAIN.md: the column sums the state operators' numRowsDroppedByWatermark (as Spark's progress does).
+    const dropped = progress.stateOperators.reduce((n, op) => n + op.numRowsDroppedByWatermark, 0);
     const stateRows = progress.stateOperators.reduce((s, op) => s + op.numRowsTotal, 0);
     const sources = progress.sources.map((s) => ({
       description: s.description,
@@ -399,8 +400,21 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     p.appendBigInt(BigInt(dropped));
     p.appendBigInt(BigInt(stateRows));
     p.appendVarchar(JSON.stringify(sources));
+    p.appendVarchar(JSON.stringify(progress.stateOperators));
     p.endRow();
     p.closeSync();
+    const s = write.settings;
+    await connection.run(
+      `INSERT OR REPLACE INTO ops.query_settings VALUES ($1, $2, $3, $4, $5, $6, now()::TIMESTAMP)`,
+      [
+        marker.queryName,
+        s.outputMode,
+        s.statefulOperatorAllowMultiple,
+        s.windowDurationMs,
+        s.windowOffsetMs,
+        s.watermarkDelayMs,
+      ],
+    );
     await connection.run(
       `INSERT INTO ops.batch_commits VALUES ($1, $2, $3, $4, $5, $6::JSON, now()::TIMESTAMP)`,
       [

@@ -2,8 +2,10 @@ import type { ChunkColumn } from './chunk-appender.js';
 
 /**
  * The embedded lakehouse's tables: DOMAIN.md's bronze/silver/gold/ops tables, plus two ops tables of the
- * engine's own — the per-batch commit markers (exactly-once) and the orders the watermark dropped (so
- * `verify` can account for update mode). Money is DECIMAL, times are TIMESTAMP (UTC). Bronze's raw JSON is
+ * engine's own — the per-batch commit markers (exactly-once), the orders the watermark dropped (so
+ * `verify` can account for update mode; `watermark` is the late-events watermark that dropped them) and
+ * each query's settings (`ops.query_settings`: output mode and allowMultiple, which `verify` reads).
+ * `ops.stream_progress.state_operators` is added by ALTER so older files gain it (new column last). Money is DECIMAL, times are TIMESTAMP (UTC). Bronze's raw JSON is
  * stored with zstd (measured: about a third of FSST's size and cheaper to checkpoint; needs the v1.3 storage
  * format, else DuckDB stores it uncompressed).
  */
@@ -42,6 +44,10 @@ CREATE TABLE IF NOT EXISTS ops.batch_commits (
 CREATE TABLE IF NOT EXISTS ops.watermark_drops (
   query_name VARCHAR, batch_id BIGINT, order_id VARCHAR, event_time TIMESTAMP, window_start TIMESTAMP,
   watermark TIMESTAMP, lines INTEGER);
+ALTER TABLE ops.stream_progress ADD COLUMN IF NOT EXISTS state_operators JSON;
+CREATE TABLE IF NOT EXISTS ops.query_settings (
+  query_name VARCHAR PRIMARY KEY, output_mode VARCHAR NOT NULL, stateful_operator_allow_multiple BOOLEAN NOT NULL,
+  window_duration_ms BIGINT, window_offset_ms BIGINT, watermark_delay_ms BIGINT, updated_at TIMESTAMP);
 `;
 
 /** Temporary per-connection staging tables (gold upserts and the dedup lookup). */
