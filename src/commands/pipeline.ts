@@ -33,6 +33,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   catalog: 'catalog',
   statusPort: 'monitor.statusPort',
   thresholds: 'monitor.thresholds',
+  statusHost: 'monitor.statusHost',
 };
 
 export { progressLine } from '../chain/progress-report.js';
@@ -75,7 +76,11 @@ export function registerPipeline(program: Command): Command {
     .option('--catalog <file>', 'catalog file replacing the default menu and branches')
     .option(
       '--status-port <port>',
-      'serve progress, gold and /metrics on 127.0.0.1 for `brewline monitor` (0 = any port)',
+      'serve progress, gold, /metrics, /healthz and /readyz for `brewline monitor` and scrapers (0 = any port)',
+    )
+    .option(
+      '--status-host <address>',
+      'listen address of --status-port (default 127.0.0.1; 0.0.0.0 lets Prometheus scrape a container)',
     )
     .option('--thresholds <list>', THRESHOLDS_HELP)
     .action(
@@ -112,6 +117,7 @@ export function registerPipeline(program: Command): Command {
                   probe: source,
                   lakehouse: engine,
                   thresholds: config.monitor.thresholds,
+                  host: config.monitor.statusHost,
                 });
           if (status) write(`status endpoint ${status.url} (brewline monitor --url ${status.url})`);
           try {

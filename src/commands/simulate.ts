@@ -15,6 +15,9 @@ import {
   type SimulatorSnapshot,
 } from '../simulator/index.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
+import { ProgressPrinter } from '../monitor/progress-bar.js';
+import { measuredSink, simulatorMetrics, startSimulatorMetrics } from '../monitor/simulator-metrics.js';
+import { simulationProgress } from './simulate-progress.js';
 
 /** Flag → config path. Every flag has a config key and an environment variable (see README "Load generator"). */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -35,6 +38,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   batchSize: 'simulator.batchSize',
   json: 'simulator.json',
   catalog: 'catalog',
+  statusPort: 'monitor.statusPort',
+  statusHost: 'monitor.statusHost',
   ...EVENTHUBS_SINK_FLAGS,
   ...KAFKA_SINK_FLAGS,
 };
@@ -155,6 +160,14 @@ export function registerSimulate(program: Command): Command {
     .option('--ledger <path>', 'write the ground-truth ledger JSON here')
     .option('--shard <i/n>', 'emit only shard i of n (split by branch)')
     .option('--batch-size <n>', 'messages per send (default: the sink’s preferred size)')
+    .option(
+      '--status-port <port>',
+      'serve /metrics, /healthz and /readyz on this port while running (0 = any)',
+    )
+    .option(
+      '--status-host <address>',
+      'listen address of --status-port (default 127.0.0.1; 0.0.0.0 in a container; env BREWLINE_STATUS_HOST)',
+    )
     .option('--json', 'print the final summary as one JSON object')
     .option('--catalog <file>', 'catalog file (JSON/YAML) instead of the default menu and branches')
     .addHelpText(
@@ -180,8 +193,20 @@ export function registerSimulate(program: Command): Command {
             hint: 'create it, or point --out / BREWLINE_OUT somewhere else',
           });
         }
-        const sink = await createSink(config.sink);
+        const served = config.monitor.statusPort === undefined ? undefined : simulatorMetrics();
+        const rawSink = await createSink(config.sink);
+        const sink = served ? measuredSink(rawSink, (ms) => served.observeAck(ms)) : rawSink;
         const simulation = new Simulation({ ...settings, sink });
+        const metricsEndpoint =
+          served && config.monitor.statusPort !== undefined
+            ? await startSimulatorMetrics({
+                simulation,
+                metrics: served,
+                port: config.monitor.statusPort,
+                host: config.monitor.statusHost,
+              })
+            : undefined;
+        if (metricsEndpoint) process.stderr.write(`metrics ${metricsEndpoint.url}/metrics\n`);
 
         // Ctrl+C (or `docker stop`): stop generating, flush, write the ledger of what was sent, exit 0.
         // A second Ctrl+C gives up at once.
@@ -193,25 +218,21 @@ export function registerSimulate(program: Command): Command {
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
 
-        const tty = process.stderr.isTTY === true;
-        let shown = false;
-        const timer = setInterval(
-          () => {
-            const line = progressLine(simulation.getSnapshot());
-            if (tty) process.stderr.write(`\r\x1b[K${line}`);
-            else process.stderr.write(`${line}\n`);
-            shown = true;
-          },
-          tty ? TTY_PROGRESS_MS : PLAIN_PROGRESS_MS,
-        );
+        const progress = new ProgressPrinter({
+          stream: process.stderr,
+          read: () => simulationProgress(simulation.getSnapshot(), sim),
+          ttyIntervalMs: TTY_PROGRESS_MS,
+          plainIntervalMs: PLAIN_PROGRESS_MS,
+        });
+        progress.start();
         let result: SimulationResult;
         try {
           result = await simulation.run(controller.signal);
         } finally {
-          clearInterval(timer);
+          progress.stop();
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
-          if (tty && shown) process.stderr.write('\r\x1b[K');
+          await metricsEndpoint?.close();
         }
 
         if (ledgerPath !== undefined)

@@ -45,6 +45,14 @@ export const monitorConfigSchema = z
       .string()
       .regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, 'expected a URL like http://127.0.0.1:9464')
       .optional(),
+    /**
+     * Listen address of the status endpoint (`pipeline run`, `simulate`). Loopback keeps it to this machine;
+     * `0.0.0.0` lets Prometheus scrape a container. @default 127.0.0.1
+     */
+    statusHost: z
+      .string()
+      .regex(/^[0-9a-zA-Z.:[\]-]+$/, 'expected an IP address or host name like 127.0.0.1 or 0.0.0.0')
+      .default('127.0.0.1'),
     /** Port of the read-only status endpoint `pipeline run` serves on 127.0.0.1 (0 = any free port). */
     statusPort: int()
       .refine((p) => p >= 0 && p <= 65_535, 'expected a port between 0 and 65535')
@@ -60,4 +68,5 @@ export const MONITOR_ENV: readonly EnvBinding[] = [
   { env: 'BREWLINE_MONITOR_URL', path: 'monitor.url' },
   { env: 'BREWLINE_STATUS_PORT', path: 'monitor.statusPort' },
   { env: 'BREWLINE_THRESHOLDS', path: 'monitor.thresholds' },
+  { env: 'BREWLINE_STATUS_HOST', path: 'monitor.statusHost' },
 ];

@@ -75,8 +75,7 @@ export class BrewlineMetrics {
 
   constructor(build: BuildInfo, options: { readonly process?: boolean } = {}) {
     const r = [this.registry];
-    if (options.process ?? true)
-      collectDefaultMetrics({ register: this.registry, prefix: 'brewline_' });
+    if (options.process ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'brewline_' });
     new Gauge({
       name: METRIC_NAMES.buildInfo,
       help: 'Always 1; the labels name the build.',

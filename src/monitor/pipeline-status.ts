@@ -6,7 +6,7 @@ import { LocalFeed } from './local-feed.js';
 import { startStatusServer, type StatusServer } from './status-server.js';
 
 export interface PipelineStatusOptions {
-  /** TCP port on 127.0.0.1 (0 = any free port). */
+  /** TCP port (0 = any free port). */
   readonly port: number;
   readonly engine: EngineStore;
   /** The engine's source, read for fresh latest offsets. */
@@ -19,6 +19,8 @@ export interface PipelineStatusOptions {
   readonly verdictWindow?: number;
   readonly stopAfterMs?: number;
   readonly thresholds?: HealthThresholds;
+  /** Listen address. @default '127.0.0.1' */
+  readonly host?: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function startPipelineStatus(options: PipelineStatusOptions): Promi
       verdictWindow: options.verdictWindow,
       stopAfterMs: options.stopAfterMs,
       thresholds: options.thresholds,
+      host: options.host,
     });
   } catch (error) {
     await reader.close();
