@@ -34,7 +34,8 @@ describe('Event Hubs source failures (issue 10 item 7)', () => {
   function start(args: string[], env: Record<string, string>): CliProcess {
     dir ??= tempDir('eh-failures');
     const lake = args[0] === 'pipeline' ? ['--lakehouse', join(dir, 'lake.duckdb')] : [];
-    const child = spawnCli([...args, ...lake, '--checkpoint', join(dir, 'checkpoint')], {
+    const checkpoint = args[0] === 'monitor' ? [] : ['--checkpoint', join(dir, 'checkpoint')];
+    const child = spawnCli([...args, ...lake, ...checkpoint], {
       cwd: dir,
       env: { ...env, NO_COLOR: '1' },
     });
@@ -80,6 +81,17 @@ describe('Event Hubs source failures (issue 10 item 7)', () => {
     const exit = await exitOf(child, FAIL_WITHIN_MS, 'lag to fail on a wrong key');
     expect(exit.code).toBe(1);
     expect(exit.stderr).toMatch(/Event Hubs refused the credentials/);
+  }, 120_000);
+
+  it('monitor --source eventhubs with a wrong key fails with one line', async () => {
+    const child = start(
+      ['monitor', '--url', 'http://127.0.0.1:9', '--source', 'eventhubs', '--plain', '--duration', '30s'],
+      await wrongKeyEnv(),
+    );
+    const exit = await exitOf(child, FAIL_WITHIN_MS, 'monitor to fail on a wrong key');
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toMatch(/^brewline: Event Hubs refused the credentials/);
+    expect(exit.stderr).not.toMatch(/internal error/);
   }, 120_000);
 
   it('pipeline run against an endpoint that never answers fails with one line', async () => {
