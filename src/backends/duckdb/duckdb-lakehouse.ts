@@ -296,12 +296,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
 
   private async writeSilver(connection: DuckDBConnection, write: BatchWrite): Promise<void> {
     const ingestionMs = write.bronze.ingestionMs;
-    // Explodes each order to its lines in the writer's loop, rather than materialising line objects.
-    appendSilverRows(
-      new ChunkAppender(await connection.createAppender('order_items', 'silver'), SILVER_COLUMNS),
-      write.silver,
-      ingestionMs,
-    );
+    await this.appendSilver(connection, write.silver, ingestionMs);
     if (write.quarantine.length > 0) {
       const ingestion = timestampFromMs(ingestionMs);
       const quarantine = await connection.createAppender('quarantine', 'silver');
@@ -315,6 +310,56 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       }
       quarantine.closeSync();
     }
+  }
+
+  /** Appends orders' silver.order_items rows (exploded in the writer's loop, no line objects in between). */
+  protected async appendSilver(
+    connection: DuckDBConnection,
+    orders: readonly SilverOrder[],
+    ingestionMs: number,
+  ): Promise<void> {
+    appendSilverRows(
+      new ChunkAppender(await connection.createAppender('order_items', 'silver'), SILVER_COLUMNS),
+      orders,
+      ingestionMs,
+    );
+  }
+
+  /**
+   * Bisects `orders` with silver writes that are always rolled back, down to the single orders whose rows
+   * cannot be stored (a value beyond a column type): O(k log n) probes for k such orders in n.
+   */
+  async findUnwritableOrders(
+    orders: readonly SilverOrder[],
+    ingestionMs: number,
+  ): Promise<Map<string, string>> {
+    const connection = this.conn();
+    const unwritable = new Map<string, string>();
+    const probe = async (part: readonly SilverOrder[]): Promise<string | undefined> => {
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        await this.appendSilver(connection, part, ingestionMs);
+        return undefined;
+      } catch (error) {
+        return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      } finally {
+        await connection.run('ROLLBACK').catch(() => undefined);
+      }
+    };
+    const search = async (part: readonly SilverOrder[]): Promise<void> => {
+      if (part.length === 0) return;
+      const problem = await probe(part);
+      if (problem === undefined) return;
+      if (part.length === 1) {
+        unwritable.set(part[0]!.orderId, `range: the lakehouse cannot store this order (${problem})`);
+        return;
+      }
+      const mid = part.length >> 1;
+      await search(part.slice(0, mid));
+      await search(part.slice(mid));
+    };
+    await search(orders);
+    return unwritable;
   }
 
   private async writeGold(connection: DuckDBConnection, write: BatchWrite): Promise<void> {
