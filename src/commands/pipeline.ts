@@ -29,6 +29,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   watermarkDelay: 'pipeline.watermarkDelayMs',
   startingOffsets: 'pipeline.startingOffsets',
   statefulOperatorAllowMultiple: 'pipeline.statefulOperatorAllowMultiple',
+  memoryLimit: 'pipeline.memoryLimit',
   catalog: 'catalog',
   statusPort: 'monitor.statusPort',
 };
@@ -63,6 +64,10 @@ export function registerPipeline(program: Command): Command {
     .option('--window-offset <duration>', 'window start offset from the epoch (default 15m: Nepal hours)')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
     .option(
+      '--memory-limit <size>',
+      "DuckDB's memory limit, e.g. 1GB (default: a quarter of RAM, 256 MiB–2 GiB)",
+    )
+    .option(
       '--stateful-operator-allow-multiple <bool>',
       "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
     )
@@ -94,6 +99,7 @@ export function registerPipeline(program: Command): Command {
           catalog: catalogFor(config),
           trigger: p.availableNow ? { kind: 'availableNow' } : { kind: 'interval', intervalMs: p.trigger },
           settings: querySettings(p),
+          ...(p.memoryLimit === undefined ? {} : { memoryLimit: p.memoryLimit }),
         });
         const write = (line: string): void => void process.stderr.write(`${line}\n`);
         const unsubscribe = reportProgress(engine, source.description, write);

@@ -720,7 +720,16 @@ export class StreamingQuery implements EngineStore {
     this.commitExternally(this.committed);
     this.nextBatchId = entry.batchId + 1;
     this.lastTriggerStartMs = triggerStartMs;
-    const final = progress(rate(durations.triggerExecution));
+    const lakehouseBytes = await this.lakehouse.memoryUsage?.().catch(() => undefined);
+    const usage = process.memoryUsage();
+    const final: BatchProgress = {
+      ...progress(rate(durations.triggerExecution)),
+      memory: {
+        rssBytes: usage.rss,
+        heapUsedBytes: usage.heapUsed,
+        ...(lakehouseBytes === undefined ? {} : { lakehouseBytes }),
+      },
+    };
     const totals = this.snapshot.totals;
     this.update({
       status: this.stopping ? 'stopping' : 'running',

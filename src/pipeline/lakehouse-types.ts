@@ -77,4 +77,6 @@ export interface PipelineLakehouse extends LakehouseReader {
    * i.e. the failure was not caused by the data.
    */
   findUnwritableOrders?(orders: readonly SilverOrder[], ingestionMs: number): Promise<Map<string, string>>;
+  /** Bytes the lakehouse's engine holds in memory now, for progress. */
+  memoryUsage?(): Promise<number>;
 }

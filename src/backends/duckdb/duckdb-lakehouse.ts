@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
@@ -33,6 +34,23 @@ export interface DuckDBLakehouseOptions {
   readOnly?: boolean;
   /** DuckDB worker threads. @default DuckDB's own (one per core) */
   threads?: number;
+  /**
+   * DuckDB's `memory_limit` (e.g. "1GB", "512MiB"): beyond it DuckDB spills to disk instead of growing.
+   * @default a quarter of the machine's RAM, at least 256 MiB and at most 2 GiB (DuckDB's own is 80 %)
+   */
+  memoryLimit?: string;
+  /**
+   * DuckDB's `checkpoint_threshold`: the WAL size that triggers a checkpoint. A restart replays the whole WAL
+   * and checkpoints it (measured: ~65 ms at 2.4 MB, ~220 ms at 14.5 MB, ~350 ms at 29 MB on a plain table,
+   * far more with the gold tables' keys), so a small WAL keeps crash loops making progress. @default '4MB'
+   */
+  checkpointThreshold?: string;
+}
+
+/** The default DuckDB memory limit: 25 % of RAM within [256 MiB, 2 GiB]. */
+export function defaultMemoryLimit(totalBytes = totalmem()): string {
+  const mib = Math.round(Math.min(2048, Math.max(256, totalBytes / 4 / 2 ** 20)));
+  return `${mib}MiB`;
 }
 
 /** Runs a query on a connection and returns JSON-safe columns and rows. */
@@ -82,7 +100,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
 
   async open(): Promise<void> {
     if (this.connection) return;
-    const { path, readOnly = false, threads } = this.options;
+    const { path, readOnly = false, threads, memoryLimit = defaultMemoryLimit() } = this.options;
     if (path !== ':memory:') {
       if (readOnly && !existsSync(path)) {
         throw new ExternalError(`no lakehouse at ${resolve(path)}`, {
@@ -97,6 +115,8 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     const settings: Record<string, string> = { storage_compatibility_version: STORAGE_VERSION };
     if (readOnly) settings['access_mode'] = 'READ_ONLY';
     if (threads !== undefined) settings['threads'] = String(threads);
+    settings['memory_limit'] = memoryLimit;
+    if (!readOnly) settings['checkpoint_threshold'] = this.options.checkpointThreshold ?? '4MB';
     try {
       this.instance = await DuckDBInstance.create(path, settings);
       this.connection = await this.instance.connect();
@@ -119,6 +139,9 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       await this.connection.run(
         RAW_BYTES_MIGRATION(new Map(types.getRows().map((r) => [String(r[0]), String(r[1])]))),
       );
+      // Fold a WAL left by a crash into the file now: its replay already happened on open, and otherwise the
+      // first commit pays the automatic checkpoint, so a crash loop would never get a batch through.
+      await this.connection.run('CHECKPOINT');
     }
     await this.connection.run(STAGING_DDL);
   }
@@ -489,9 +512,21 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     );
   }
 
+  /** Bytes DuckDB holds in memory now (its buffer manager's view: `duckdb_memory()`). */
+  async memoryUsage(): Promise<number> {
+    const reader = await this.conn().runAndReadAll(
+      'SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT FROM duckdb_memory()',
+    );
+    return safeNumber(reader.getRows()[0]?.[0] ?? 0, 'memory_usage_bytes');
+  }
+
   async close(): Promise<void> {
     for (const reader of this.readers) await reader.close();
     this.readers.clear();
+    // A clean stop leaves no WAL behind: the next start has nothing to replay.
+    if (this.connection && !this.options.readOnly) {
+      await this.connection.run('CHECKPOINT').catch(() => undefined);
+    }
     this.connection?.closeSync();
     this.connection = undefined;
     this.instance?.closeSync();
