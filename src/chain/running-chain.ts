@@ -12,6 +12,7 @@ export interface ChainMonitorOptions {
   readonly refreshMs?: number;
   readonly verdictWindow?: number;
   readonly stopAfterMs?: number;
+  readonly thresholds?: MonitorModelOptions['thresholds'];
   /** Printable names for the header. */
   readonly source: string;
   readonly sink: string;
@@ -19,8 +20,11 @@ export interface ChainMonitorOptions {
 
 export interface ChainOptions {
   readonly engine: PipelineEngine;
-  /** The engine's source as a lag probe: fresh latest offsets for lag and for draining. Closed by `close()`. */
-  readonly probe: LagProbe;
+  /**
+   * The engine's source as a lag probe: fresh latest offsets for lag and for draining. Closed by `close()`.
+   * Absent when brewline cannot read the engine's source positions (Spark's file source): no lag, no drain.
+   */
+  readonly probe?: LagProbe | undefined;
   /** The load generator (`demo`); stopped first on `stop()`. */
   readonly simulation?: Simulation;
   /**
@@ -75,6 +79,7 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
       ...(m.refreshMs === undefined ? {} : { refreshMs: m.refreshMs }),
       ...(m.verdictWindow === undefined ? {} : { verdictWindow: m.verdictWindow }),
       ...(m.stopAfterMs === undefined ? {} : { stopAfterMs: m.stopAfterMs }),
+      ...(m.thresholds === undefined ? {} : { thresholds: m.thresholds }),
     });
   }
 
@@ -95,7 +100,7 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
       stopSimulation.abort();
       await simulationRun;
       const deadline = clock.now() + drainTimeoutMs;
-      while (clock.now() < deadline && !ended(engine)) {
+      while (probe && clock.now() < deadline && !ended(engine)) {
         if (caughtUp(await probe.positions(), engine.getSnapshot().committedOffsets)) break;
         await clock.sleep(100);
       }
@@ -105,7 +110,7 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
     async close(): Promise<boolean> {
       await model?.stop();
       await engine.close();
-      await probe.close();
+      await probe?.close();
       return engine.getSnapshot().status !== 'failed';
     },
   };

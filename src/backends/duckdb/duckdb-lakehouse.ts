@@ -45,6 +45,11 @@ export interface DuckDBLakehouseOptions {
    * far more with the gold tables' keys), so a small WAL keeps crash loops making progress. @default '4MB'
    */
   checkpointThreshold?: string;
+  /**
+   * For SQL a user types (`brewline query`): no file, network, extension or secret access beyond the
+   * lakehouse file itself, and the configuration locked so SQL cannot undo it. @default false
+   */
+  sandboxed?: boolean;
 }
 
 /** The default DuckDB memory limit: 25 % of RAM within [256 MiB, 2 GiB]. */
@@ -114,6 +119,13 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     // An existing file keeps the format it was created with.
     const settings: Record<string, string> = { storage_compatibility_version: STORAGE_VERSION };
     if (readOnly) settings['access_mode'] = 'READ_ONLY';
+    if (this.options.sandboxed) {
+      settings['enable_external_access'] = 'false';
+      settings['autoload_known_extensions'] = 'false';
+      settings['autoinstall_known_extensions'] = 'false';
+      settings['allow_community_extensions'] = 'false';
+      settings['lock_configuration'] = 'true';
+    }
     if (threads !== undefined) settings['threads'] = String(threads);
     settings['memory_limit'] = memoryLimit;
     if (!readOnly) settings['checkpoint_threshold'] = this.options.checkpointThreshold ?? '4MB';
