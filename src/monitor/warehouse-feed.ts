@@ -86,6 +86,9 @@ export function progressFromRow(row: readonly unknown[]): BatchProgress {
     numRowsRemoved: num(o.numRowsRemoved),
     numRowsDroppedByWatermark: num(o.numRowsDroppedByWatermark),
     memoryUsedBytes: num(o.memoryUsedBytes),
+    // brewline's extra late counts (orders, lines), when the writer records them, as the embedded engine does
+    ...(o.numLateOrders === undefined ? {} : { numLateOrders: num(o.numLateOrders) }),
+    ...(o.numLateLines === undefined ? {} : { numLateLines: num(o.numLateLines) }),
   }));
   const numInputRows = num(row[3]);
   const min = iso(row[7]);
