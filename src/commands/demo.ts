@@ -7,7 +7,7 @@ import type { Sink, Source } from '../backends/types.js';
 import { createEngine, engineKind } from '../chain/engines.js';
 import { startDemoBroker } from '../chain/demo-broker.js';
 import { prepareDemoLakehouse } from '../chain/demo-lakehouse.js';
-import { startChain } from '../chain/running-chain.js';
+import { drainLine, startChain } from '../chain/running-chain.js';
 import type { FlagValue } from '../config/load.js';
 import { parseFaultSpec } from '../config/simulator-config.js';
 import { ConfigError } from '../errors.js';
@@ -55,7 +55,7 @@ export const DEMO_SPARK_LAKEHOUSE = '.brewline/demo-spark';
  * the demo's peak rate; the engine normally trails by one trigger interval).
  */
 const DEMO_RETAIN_PER_PARTITION = 25_000;
-/** After the load generator stops, how long the engine may take to process what is left. */
+/** After the load generator stops, how long the engine may go without progress before the drain gives up. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
 const BUS_NAME = 'brewline-demo';
@@ -249,6 +249,8 @@ export function registerDemo(program: Command): Command {
 
         // What ends the demo: the user (q, Ctrl+C, SIGTERM), --duration, or the engine failing.
         const end = untilStopped(wallMs);
+        /** How the drain after the load generator stopped ended (printed to stderr). */
+        let drainReport: string | undefined;
         const { finished, finish } = end;
         chain.engineRun.catch(() => finish());
         if (format === 'tui') {
@@ -266,10 +268,12 @@ export function registerDemo(program: Command): Command {
           await shutdown();
           await model.refresh();
           reporter.finish();
+          if (drainReport) process.stderr.write(`brewline demo: ${drainReport}\n`);
           return (await closeAll()) ? 0 : 1;
         }
         await shutdown();
         const ok = await closeAll();
+        if (drainReport) process.stderr.write(`brewline demo: ${drainReport}\n`);
         process.stderr.write(
           `brewline demo: lakehouse ${relativeOrAbsolute(lakehousePath)} — try: brewline query "SELECT * FROM gold.hourly_sales ORDER BY window_start" --lakehouse ${relativeOrAbsolute(lakehousePath)}\n`,
         );
@@ -278,7 +282,8 @@ export function registerDemo(program: Command): Command {
         /** Stops the load generator, lets the engine process what was sent (bounded), then stops it. */
         async function shutdown(): Promise<void> {
           end.dispose();
-          await chain.stop(DRAIN_TIMEOUT_MS);
+          const drained = await chain.stop(DRAIN_TIMEOUT_MS);
+          if (drained) drainReport = drainLine(drained);
         }
 
         /** Closes everything; false when the engine failed (its error is printed). */

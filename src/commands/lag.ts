@@ -5,6 +5,7 @@ import { createSource } from '../backends/sources.js';
 import type { PartitionOffsets } from '../backends/types.js';
 import { ConfigError } from '../errors.js';
 import { Checkpoint } from '../pipeline/checkpoint.js';
+import { exitWhenDone } from './exit-guard.js';
 import { action, flagValues, resolveConfig } from './shared.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
 
@@ -94,6 +95,7 @@ export function registerLag(program: Command): Command {
           }
         } finally {
           await source.close();
+          exitWhenDone();
         }
         return 0;
       }),

@@ -10,6 +10,7 @@ import { reportProgress, stopOnSignals, summaryLine } from '../chain/progress-re
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
 import { THRESHOLDS_HELP } from './threshold-option.js';
 import type { BatchMarker } from '../pipeline/lakehouse-types.js';
+import { exitWhenDone } from './exit-guard.js';
 import { describeReset, resetUncommitted } from './pipeline-reset.js';
 import { DEFAULT_JOB_NAME, runDatabricksPipeline } from './pipeline-databricks.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
@@ -50,8 +51,8 @@ export function registerPipeline(program: Command): Command {
     );
   addSourceOptions(run)
     .option(
-      '--engine <embedded|spark>',
-      'who computes the pipeline: embedded (in this process, DuckDB; default) or spark (local PySpark job writing Delta tables; env BREWLINE_ENGINE)',
+      '--engine <embedded|spark|databricks>',
+      'who computes the pipeline: embedded (in this process, DuckDB; default), spark (local PySpark job writing Delta tables) or databricks (runs the bundle job); env BREWLINE_ENGINE',
     )
     .option(
       '--lakehouse <path>',
@@ -90,7 +91,6 @@ export function registerPipeline(program: Command): Command {
       '--status-port <port>',
       'serve progress, gold, /metrics, /healthz and /readyz for `brewline monitor` and scrapers (0 = any port)',
     )
-    .option('--engine <kind>', 'embedded (default), spark or databricks')
     .option('--job <name|id>', `databricks: the job to run (default "${DEFAULT_JOB_NAME}", the bundle's job)`)
     .option('--cancel-on-exit', 'databricks: cancel the run on Ctrl+C (default: leave it going)')
     .option('--profile <name>', 'databricks: ~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
@@ -149,6 +149,17 @@ export function registerPipeline(program: Command): Command {
         const { engine, probe } = choice;
         const write = (line: string): void => void process.stderr.write(`${line}\n`);
         const unsubscribe = reportProgress(engine, choice.from, write);
+        // A stop signal while the query is still connecting (a broker or hub that does not answer) has no batch
+        // to finish: close the source so its connection attempts end now instead of after their timeouts.
+        // Registered before stopOnSignals, which marks the engine as stopping.
+        let stoppedWhileStarting = false;
+        const onStopWhileStarting = (): void => {
+          if (engine.getSnapshot().status !== 'starting' || stoppedWhileStarting) return;
+          stoppedWhileStarting = true;
+          void probe?.close().catch(() => undefined);
+        };
+        process.on('SIGINT', onStopWhileStarting);
+        process.on('SIGTERM', onStopWhileStarting);
         const removeSignals = stopOnSignals(engine, write);
         try {
           // Read-only status endpoint for `brewline monitor` in another process (a second process cannot open the DuckDB file).
@@ -166,14 +177,21 @@ export function registerPipeline(program: Command): Command {
           if (status) write(`status endpoint ${status.url} (brewline monitor --url ${status.url})`);
           try {
             await engine.run();
+          } catch (error) {
+            if (!stoppedWhileStarting) throw error;
+            write(`pipeline stopped before it started (${choice.from})`);
+            return 130;
           } finally {
             await status?.close();
           }
         } finally {
+          process.off('SIGINT', onStopWhileStarting);
+          process.off('SIGTERM', onStopWhileStarting);
           removeSignals();
           unsubscribe();
           await probe?.close();
           await engine.close();
+          exitWhenDone();
         }
         write(summaryLine(engine));
         return 0;
