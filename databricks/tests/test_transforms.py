@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -50,7 +51,7 @@ def test_the_corpus_through_spark_gives_the_same_silver_rows_and_reasons(spark: 
     verdicts = with_verdicts(bronze_rows(spark, [c.raw for c in cases]), CATALOG)
     reasons = {r["source_offset"]: r["reason"] for r in quarantine_rows(verdicts).collect()}
     lines = explode_lines(verdicts.where(F.col("verdict.ok"))).collect()
-    by_offset: dict[int, list[dict[str, object]]] = {}
+    by_offset: dict[int, list[dict[str, Any]]] = {}
     for row in lines:
         by_offset.setdefault(row["source_offset"], []).append(row.asDict())
     for offset, case in enumerate(cases):
