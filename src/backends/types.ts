@@ -72,8 +72,13 @@ export interface SourceRecord {
   readonly partition: number;
   readonly offset: number;
   readonly key: string | null;
-  /** The message bytes decoded as UTF-8 text (invalid bytes become U+FFFD; nothing is dropped). */
-  readonly value: string;
+  /** The message's exact bytes, as the broker or file holds them: bronze stores them unaltered (BLOB). */
+  readonly value: Uint8Array;
+  /**
+   * `value` decoded as UTF-8, when the source has it for free and `value` is valid UTF-8 (e.g. an ASCII file
+   * chunk); the pipeline decodes (and checks) `value` itself otherwise. Never a lossy (U+FFFD) decoding.
+   */
+  readonly text?: string;
   readonly timestampMs: number;
   readonly timestampType: TimestampType;
 }
@@ -135,10 +140,22 @@ export interface Source extends LagProbe {
   waitForData?(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   /**
    * For sources whose offsets are not dense (file byte offsets): the offset just after the first `count`
-   * records starting at `from`, never beyond `limit`. Lets the engine bound a batch by records without
+   * records starting at `from`, never beyond `limit`, and spanning at most `maxBytes` bytes unless the first
+   * record alone is larger (a batch always moves). Lets the engine bound a batch by records and bytes without
    * reading it twice. Dense sources omit it (`from + count`).
    */
-  offsetAfter?(partition: number, from: number, count: number, limit: number): Promise<number>;
+  offsetAfter?(
+    partition: number,
+    from: number,
+    count: number,
+    limit: number,
+    maxBytes?: number,
+  ): Promise<number>;
+  /**
+   * Refuses (with a DataIntegrityError) an end offset that is not a record boundary, before the engine logs
+   * it in offsets/N. Sources whose every offset up to the latest is a boundary (dense ones) may omit it.
+   */
+  checkEnd?(end: PartitionOffsets): Promise<void>;
   /** Commits processed offsets to an external consumer group (never used for recovery). */
   commit?(offsets: PartitionOffsets): Promise<void>;
 }
@@ -150,9 +167,17 @@ export interface QueryResult {
   readonly rows: readonly (readonly unknown[])[];
 }
 
+/** A value bound to a named parameter marker (`:name`). */
+export type QueryParameter = string | number | boolean | null;
+
 export interface LakehouseReader {
   readonly kind: string;
   readonly description: string;
   query(sql: string): Promise<QueryResult>;
+  /**
+   * Runs SQL with named parameter markers (`:name`) whose values are bound by the engine, never spliced into
+   * the text (Databricks SQL). Readers that cannot bind parameters leave it out.
+   */
+  queryWithParams?(sql: string, params: Readonly<Record<string, QueryParameter>>): Promise<QueryResult>;
   close(): Promise<void>;
 }

@@ -1,24 +1,21 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BusSink, BusSource, dropBus, getBus } from '../backends/bus/index.js';
 import { createSink } from '../backends/sinks.js';
 import { createSource } from '../backends/sources.js';
 import type { Sink, Source } from '../backends/types.js';
-import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
+import { createEngine, engineKind } from '../chain/engines.js';
+import { startDemoBroker } from '../chain/demo-broker.js';
+import { prepareDemoLakehouse } from '../chain/demo-lakehouse.js';
+import { startChain } from '../chain/running-chain.js';
 import type { FlagValue } from '../config/load.js';
-import { querySettings } from '../config/pipeline-config.js';
 import { parseFaultSpec } from '../config/simulator-config.js';
-import { systemClock } from '../domain/clock.js';
 import { ConfigError } from '../errors.js';
 import { HeadlessReporter } from '../monitor/headless-reporter.js';
-import { LocalFeed } from '../monitor/local-feed.js';
-import { MonitorModel } from '../monitor/monitor-model.js';
-import { StreamingQuery } from '../pipeline/engine.js';
 import { Simulation, simulationSettings } from '../simulator/index.js';
-import type { SimulatorStore } from '../simulator/snapshot-types.js';
 import { showDashboard, untilStopped, viewOptions } from './view-options.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
+import { THRESHOLDS_HELP } from './threshold-option.js';
 
 /** Flag → config path; everything else about the simulator and the pipeline comes from config/env as usual. */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -34,9 +31,11 @@ const FLAGS: Readonly<Record<string, string>> = {
   trigger: 'pipeline.trigger',
   maxRecordsPerBatch: 'pipeline.maxRecordsPerBatch',
   watermarkDelay: 'pipeline.watermarkDelayMs',
+  statefulOperatorAllowMultiple: 'pipeline.statefulOperatorAllowMultiple',
   refresh: 'monitor.refresh',
   reportInterval: 'monitor.reportInterval',
   catalog: 'catalog',
+  thresholds: 'monitor.thresholds',
 };
 
 /**
@@ -49,6 +48,8 @@ export const DEMO_ORDERS_PER_HOUR = 2500;
 export const DEMO_FAULTS =
   'late=0.01,very_late=0.002,duplicate=0.005,malformed=0.001,invalid=0.002,oversize=0.0005';
 export const DEMO_LAKEHOUSE = '.brewline/demo.duckdb';
+/** `demo --engine spark`: the Delta tables the local Spark job writes. */
+export const DEMO_SPARK_LAKEHOUSE = '.brewline/demo-spark';
 /**
  * The in-process bus keeps this many messages per partition: bounded memory on long demos (about 100 s of
  * the demo's peak rate; the engine normally trails by one trigger interval).
@@ -58,30 +59,6 @@ const DEMO_RETAIN_PER_PARTITION = 25_000;
 const DRAIN_TIMEOUT_MS = 10_000;
 
 const BUS_NAME = 'brewline-demo';
-
-/** Marks a lakehouse file as the demo's own, so a later demo may replace it and nothing else is ever deleted. */
-const markerOf = (lakehouse: string): string => `${lakehouse}.demo`;
-
-/** Starts from an empty lakehouse and checkpoint (the in-process bus starts empty too), refusing to delete data that is not the demo's. */
-function prepareLakehouse(lakehouse: string, checkpoint: string): void {
-  const marker = markerOf(lakehouse);
-  const owner = existsSync(marker) ? Number(/pid (\d+)/.exec(readFileSync(marker, 'utf8'))?.[1]) : NaN;
-  if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-    throw new ConfigError(`another brewline demo (pid ${owner}) is using ${lakehouse}`, {
-      hint: 'stop it first, or give this one its own --lakehouse',
-    });
-  }
-  if (existsSync(lakehouse) && !existsSync(marker)) {
-    throw new ConfigError(
-      `${lakehouse} exists and was not made by \`brewline demo\`; the demo will not replace it`,
-      {
-        hint: `pass another --lakehouse (default ${DEMO_LAKEHOUSE}), or delete that file yourself`,
-      },
-    );
-  }
-  for (const path of [lakehouse, `${lakehouse}.wal`, checkpoint])
-    rmSync(path, { recursive: true, force: true });
-}
 
 export function registerDemo(program: Command): Command {
   return program
@@ -106,6 +83,14 @@ export function registerDemo(program: Command): Command {
     .option('--max-records-per-batch <n>', 'upper bound of records per micro-batch')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
     .option(
+      '--stateful-operator-allow-multiple <bool>',
+      "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
+    )
+    .option(
+      '--engine <embedded|spark>',
+      'who computes the pipeline: embedded (default) or spark (a local PySpark job reading Kafka; without --brokers the demo starts its own broker)',
+    )
+    .option(
       '--source <bus|kafka|eventhubs>',
       'where orders travel: the in-process bus (default), a Kafka topic, or an event hub',
     )
@@ -123,6 +108,7 @@ export function registerDemo(program: Command): Command {
     .option('--plain', 'no dashboard: periodic readable lines (the default when stdout is not a terminal)')
     .option('--json', 'no dashboard: periodic JSON lines')
     .option('--catalog <file>', 'catalog file replacing the default menu and branches')
+    .option('--thresholds <list>', THRESHOLDS_HELP)
     .addHelpText(
       'after',
       '\nKeys: ? help · q quit · p freeze · tab/1-5 focus a panel · +/- refresh · b branch filter.\n' +
@@ -141,8 +127,16 @@ export function registerDemo(program: Command): Command {
           faults?: string;
           ordersPerHour?: string;
           source?: string;
+          engine?: string;
+          brokers?: string;
         }>();
-        const via = opts.source ?? 'bus';
+        const kind = engineKind(opts.engine);
+        const via = opts.source ?? (kind === 'spark' ? 'kafka' : 'bus');
+        if (kind === 'spark' && via !== 'kafka') {
+          throw new ConfigError(`--engine spark: the demo sends orders through Kafka, not ${via}`, {
+            hint: 'drop --source (the demo starts a local broker), or pass --source kafka --brokers HOST:PORT',
+          });
+        }
         if (via !== 'bus' && via !== 'kafka' && via !== 'eventhubs') {
           throw new ConfigError(
             `--source: expected bus, kafka or eventhubs, got ${JSON.stringify(opts.source)}`,
@@ -185,13 +179,33 @@ export function registerDemo(program: Command): Command {
             flag: 'the demo default',
             value: parseFaultSpec(DEMO_FAULTS),
           });
-        const config = resolveConfig(command, [...defaults, ...flags, ...brokerFlags(command, via)]);
+        // Spark needs a real broker: without --brokers (or KAFKA_BROKERS) the demo runs its own, on loopback.
+        const ownBroker =
+          kind === 'spark' && opts.brokers === undefined && process.env['KAFKA_BROKERS'] === undefined
+            ? await startDemoBroker()
+            : undefined;
+        const brokerAddress: FlagValue[] = ownBroker
+          ? [
+              { path: 'sink.brokers', flag: 'the demo broker', value: ownBroker.address },
+              { path: 'source.brokers', flag: 'the demo broker', value: ownBroker.address },
+            ]
+          : [];
+        const config = resolveConfig(command, [
+          ...defaults,
+          ...flags,
+          ...brokerFlags(command, via),
+          ...brokerAddress,
+        ]);
         const catalog = catalogFor(config);
         const settings = simulationSettings(config.simulator, catalog, config.catalog ?? 'default');
         const p = config.pipeline;
-        const lakehousePath = resolve(opts.lakehouse ?? DEMO_LAKEHOUSE);
-        const checkpoint = resolve(dirname(lakehousePath), 'demo-checkpoint');
-        prepareLakehouse(lakehousePath, checkpoint);
+        const defaultLakehouse = kind === 'spark' ? DEMO_SPARK_LAKEHOUSE : DEMO_LAKEHOUSE;
+        const lakehousePath = resolve(opts.lakehouse ?? defaultLakehouse);
+        const checkpoint =
+          kind === 'spark'
+            ? join(lakehousePath, '_checkpoints')
+            : resolve(dirname(lakehousePath), 'demo-checkpoint');
+        prepareDemoLakehouse(lakehousePath, checkpoint, defaultLakehouse);
 
         let sink: Sink;
         let source: Source;
@@ -204,53 +218,39 @@ export function registerDemo(program: Command): Command {
           sink = await createSink(config.sink);
           source = await createSource(config.source);
         }
-        const lakehouse = new DuckDBLakehouse({ path: lakehousePath });
-        await lakehouse.open();
-        writeFileSync(
-          markerOf(lakehousePath),
-          `made by \`brewline demo\` (pid ${process.pid}); the next demo replaces this lakehouse\n`,
-        );
-        const reader = await lakehouse.reader();
-
-        const simulation = new Simulation({ ...settings, sink });
-        const query = new StreamingQuery({
-          source,
-          lakehouse,
-          checkpointDir: checkpoint,
+        const { engine, probe } = await createEngine({
+          kind,
+          config,
           catalog,
           trigger: { kind: 'interval', intervalMs: p.trigger },
-          ...querySettings(p),
-          // A broker keeps earlier demos' orders; this demo's fresh lakehouse shows only its own.
-          startingOffsets: via === 'bus' ? 'earliest' : 'latest',
+          // A broker keeps earlier demos' orders; this demo's fresh lakehouse shows only its own (its own
+          // broker starts empty).
+          settings: { startingOffsets: via === 'bus' || ownBroker ? 'earliest' : 'latest' },
+          lakehouse: lakehousePath,
+          checkpoint,
+          source,
         });
-        const model = new MonitorModel({
-          feed: new LocalFeed({
-            engine: query,
-            simulator: simulation,
-            probe: source,
-            lakehouse: reader,
-            source: source.description,
+        const chain = await startChain({
+          engine,
+          probe,
+          simulation: new Simulation({ ...settings, sink }),
+          engineAfterSinkOpens: via !== 'bus',
+          monitor: {
+            mode: 'demo',
+            source: probe?.description ?? source.description,
             sink: relativeOrAbsolute(lakehousePath),
-            clock: systemClock,
-          }),
-          mode: 'demo',
-          clock: systemClock,
-          refreshMs: config.monitor.refresh,
-          verdictWindow: config.monitor.verdictWindow,
-          stopAfterMs: config.monitor.stopAfter,
+            refreshMs: config.monitor.refresh,
+            verdictWindow: config.monitor.verdictWindow,
+            stopAfterMs: config.monitor.stopAfter,
+            thresholds: config.monitor.thresholds,
+          },
         });
-
-        const stopSimulation = new AbortController();
-        const simulationRun = simulation.run(stopSimulation.signal);
-        // A broker topic or hub must exist (the sink creates or checks it) before the engine reads it.
-        if (via !== 'bus') await sinkOpened(simulation, simulationRun);
-        const engineRun = query.run();
-        model.start();
+        const model = chain.model!;
 
         // What ends the demo: the user (q, Ctrl+C, SIGTERM), --duration, or the engine failing.
         const end = untilStopped(wallMs);
         const { finished, finish } = end;
-        engineRun.catch(() => finish());
+        chain.engineRun.catch(() => finish());
         if (format === 'tui') {
           await showDashboard(model, finished, finish);
         } else {
@@ -278,32 +278,20 @@ export function registerDemo(program: Command): Command {
         /** Stops the load generator, lets the engine process what was sent (bounded), then stops it. */
         async function shutdown(): Promise<void> {
           end.dispose();
-          stopSimulation.abort();
-          await simulationRun;
-          const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-          while (Date.now() < deadline && query.getSnapshot().status !== 'failed') {
-            const positions = await source.positions();
-            const committed = query.getSnapshot().committedOffsets;
-            if (positions.every((pos) => (committed[String(pos.partition)] ?? 0) >= pos.latest)) break;
-            await systemClock.sleep(100);
-          }
-          query.stop();
-          await engineRun.catch(() => undefined);
+          await chain.stop(DRAIN_TIMEOUT_MS);
         }
 
         /** Closes everything; false when the engine failed (its error is printed). */
         async function closeAll(): Promise<boolean> {
-          await model.stop();
-          // Closes the reader too: the lakehouse owns every connection it handed out.
-          await lakehouse.close();
-          await source.close();
+          const ok = await chain.close();
+          await ownBroker?.stop();
           dropBus(BUS_NAME);
-          const engine = query.getSnapshot();
-          if (engine.status === 'failed') {
-            process.stderr.write(`brewline demo: the pipeline failed: ${engine.error ?? 'unknown error'}\n`);
-            return false;
+          if (!ok) {
+            process.stderr.write(
+              `brewline demo: the pipeline failed: ${engine.getSnapshot().error ?? 'unknown error'}\n`,
+            );
           }
-          return true;
+          return ok;
         }
       }),
     );
@@ -317,8 +305,8 @@ function brokerFlags(command: Command, via: 'bus' | 'kafka' | 'eventhubs'): Flag
     ...flagValues(command, Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, `source.${v}`]))),
   ];
   const kinds: FlagValue[] = [
-    { path: 'sink', flag: '--source', value: { kind: via } },
-    { path: 'source', flag: '--source', value: { kind: via } },
+    { path: 'sink.kind', flag: '--source', value: via },
+    { path: 'source.kind', flag: '--source', value: via },
   ];
   if (via === 'kafka')
     return [
@@ -327,34 +315,6 @@ function brokerFlags(command: Command, via: 'bus' | 'kafka' | 'eventhubs'): Flag
       ...flagValues(command, { partitions: 'sink.partitions' }),
     ];
   return [...kinds, ...both({ hub: 'hub', namespace: 'namespace' })];
-}
-
-/** Resolves once the simulator's sink is open (its status leaves `starting`); rejects if opening failed. */
-function sinkOpened(store: SimulatorStore, run: Promise<unknown>): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const check = (): void => {
-      if (store.getSnapshot().status !== 'starting') {
-        unsubscribe();
-        resolve();
-      }
-    };
-    const unsubscribe = store.subscribe(check);
-    run.then(
-      () => (unsubscribe(), resolve()),
-      (error: unknown) => (unsubscribe(), reject(error)),
-    );
-    check();
-  });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else — still alive.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A path as the user would type it from here. */

@@ -1,14 +1,17 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { querySettings } from '../config/pipeline-config.js';
+import { checkOutputPath } from '../config/output-paths.js';
 import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
-import { createSource } from '../backends/sources.js';
 import type { FlagValue } from '../config/load.js';
-import { formatEventTime } from '../domain/time.js';
 import { ConfigError } from '../errors.js';
-import { StreamingQuery } from '../pipeline/engine.js';
+import { createEngine, engineKind } from '../chain/engines.js';
+import { reportProgress, stopOnSignals, summaryLine } from '../chain/progress-report.js';
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
-import type { BatchProgress, EngineEvent } from '../pipeline/progress-types.js';
+import { THRESHOLDS_HELP } from './threshold-option.js';
+import type { BatchMarker } from '../pipeline/lakehouse-types.js';
+import { describeReset, resetUncommitted } from './pipeline-reset.js';
+import { DEFAULT_JOB_NAME, runDatabricksPipeline } from './pipeline-databricks.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
 
@@ -21,32 +24,19 @@ const FLAGS: Readonly<Record<string, string>> = {
   availableNow: 'pipeline.availableNow',
   outputMode: 'pipeline.outputMode',
   maxRecordsPerBatch: 'pipeline.maxRecordsPerBatch',
+  maxBytesPerBatch: 'pipeline.maxBytesPerBatch',
   window: 'pipeline.windowDurationMs',
   windowOffset: 'pipeline.windowOffsetMs',
   watermarkDelay: 'pipeline.watermarkDelayMs',
   startingOffsets: 'pipeline.startingOffsets',
+  statefulOperatorAllowMultiple: 'pipeline.statefulOperatorAllowMultiple',
   catalog: 'catalog',
   statusPort: 'monitor.statusPort',
+  thresholds: 'monitor.thresholds',
+  statusHost: 'monitor.statusHost',
 };
 
-const count = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-/** The one-line progress report of a batch (stderr). */
-export function progressLine(p: BatchProgress): string {
-  const lag = p.sources.reduce(
-    (sum, s) =>
-      sum +
-      Object.entries(s.latestOffset).reduce((l, [k, v]) => l + Math.max(0, v - (s.endOffset[k] ?? 0)), 0),
-    0,
-  );
-  const dropped = p.stateOperators[0]?.numRowsDroppedByWatermark ?? 0;
-  const rate = p.processedRowsPerSecond === null ? '-' : `${count(p.processedRowsPerSecond)}/s`;
-  return (
-    `batch ${p.batchId}  ${count(p.numInputRows)} rows  ${count(p.silver.orders)} orders  ` +
-    `${count(p.silver.duplicates)} dup  ${count(p.silver.quarantined)} quarantined  ${count(dropped)} late-dropped  ` +
-    `watermark ${p.eventTime.watermark}  lag ${count(lag)}  ${count(p.durationMs.triggerExecution ?? 0)} ms  ${rate}`
-  );
-}
+export { progressLine } from '../chain/progress-report.js';
 
 export function registerPipeline(program: Command): Command {
   const pipeline = program
@@ -58,7 +48,14 @@ export function registerPipeline(program: Command): Command {
       'run the streaming query: micro-batches from a source into the lakehouse, with a checkpoint',
     );
   addSourceOptions(run)
-    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--engine <embedded|spark>',
+      'who computes the pipeline: embedded (in this process, DuckDB; default) or spark (local PySpark job writing Delta tables; env BREWLINE_ENGINE)',
+    )
+    .option(
+      '--lakehouse <path>',
+      'DuckDB file (default .brewline/lakehouse.duckdb), or with --engine spark a folder of Delta tables (default .brewline/spark-lakehouse); env BREWLINE_LAKEHOUSE',
+    )
     .option(
       '--checkpoint <dir>',
       'checkpoint directory (default .brewline/checkpoint; env BREWLINE_CHECKPOINT)',
@@ -67,10 +64,18 @@ export function registerPipeline(program: Command): Command {
     .option('--available-now', 'process what is available now in bounded batches, then stop')
     .option('--output-mode <mode>', 'gold output mode: complete (default) or update')
     .option('--max-records-per-batch <n>', 'upper bound of records per micro-batch (default 50000)')
+    .option(
+      '--max-bytes-per-batch <size>',
+      'upper bound of bytes per micro-batch, e.g. 64MiB (default); one larger record still moves',
+    )
     .option('--query-name <name>', 'name of the streaming query (default orders)')
     .option('--window <duration>', 'gold window length (default 1h)')
     .option('--window-offset <duration>', 'window start offset from the epoch (default 15m: Nepal hours)')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
+    .option(
+      '--stateful-operator-allow-multiple <bool>',
+      "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
+    )
     .option(
       '--starting-offsets <earliest|latest>',
       'a new query reads everything the source holds (earliest, default) or only new data (latest)',
@@ -78,11 +83,40 @@ export function registerPipeline(program: Command): Command {
     .option('--catalog <file>', 'catalog file replacing the default menu and branches')
     .option(
       '--status-port <port>',
-      'serve progress, gold and /metrics on 127.0.0.1 for `brewline monitor` (0 = any port)',
+      'serve progress, gold, /metrics, /healthz and /readyz for `brewline monitor` and scrapers (0 = any port)',
     )
+    .option('--engine <kind>', 'embedded (default), spark or databricks')
+    .option('--job <name|id>', `databricks: the job to run (default "${DEFAULT_JOB_NAME}", the bundle's job)`)
+    .option('--cancel-on-exit', 'databricks: cancel the run on Ctrl+C (default: leave it going)')
+    .option('--profile <name>', 'databricks: ~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
+    .option('--poll <interval>', 'databricks: how often to read the run state (default 2s)')
+    .option('--json', 'databricks: one JSON line per run/task change (plain lines when piped)')
+    .option(
+      '--status-host <address>',
+      'listen address of --status-port (default 127.0.0.1; 0.0.0.0 lets Prometheus scrape a container)',
+    )
+    .option('--thresholds <list>', THRESHOLDS_HELP)
     .action(
       action(async (_opts: unknown, command: Command) => {
         const opts = command.opts<{ trigger?: string; availableNow?: boolean }>();
+        const dbx = command.opts<{
+          engine?: string;
+          job?: string;
+          cancelOnExit?: boolean;
+          profile?: string;
+          poll?: string;
+          json?: boolean;
+        }>();
+        if (dbx.engine === 'databricks') {
+          const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
+          return runDatabricksPipeline(
+            { ...dbx, format: dbx.json ? 'json' : tty ? 'tui' : 'plain' },
+            {
+              stdout: (line) => void process.stdout.write(`${line}\n`),
+              stderr: (line) => void process.stderr.write(`${line}\n`),
+            },
+          );
+        }
         if (opts.trigger !== undefined && opts.availableNow) {
           throw new ConfigError('--trigger and --available-now cannot be combined', {
             hint: 'pick one: a fixed interval, or process what is available and stop',
@@ -91,73 +125,84 @@ export function registerPipeline(program: Command): Command {
         const flags: FlagValue[] = [...flagValues(command, FLAGS), ...sourceFlagValues(command)];
         const config = resolveConfig(command, flags);
         const p = config.pipeline;
-        const source = await createSource(config.source);
-        const lakehouse = new DuckDBLakehouse({ path: p.lakehouse });
-        const query = new StreamingQuery({
-          source,
-          lakehouse,
-          checkpointDir: resolve(p.checkpoint),
+        if (config.source.kind === 'bus') {
+          // Nothing outside this process can write to its in-process bus: the query would wait forever.
+          throw new ConfigError('pipeline run needs a source another process writes to', {
+            hint: 'pass --source file:PATH, kafka or eventhubs (the in-process bus exists only inside `brewline demo`)',
+          });
+        }
+        // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
+        const kind = engineKind(command.opts<{ engine?: string }>().engine);
+        if (kind === 'embedded') checkOutputPath(p.lakehouse, 'file', '--lakehouse');
+        checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
+        const choice = await createEngine({
+          kind,
+          config,
           catalog: catalogFor(config),
           trigger: p.availableNow ? { kind: 'availableNow' } : { kind: 'interval', intervalMs: p.trigger },
-          ...querySettings(p),
         });
-        let idle = false;
-        query.subscribe((event: EngineEvent) => {
-          if (event.type === 'progress') {
-            idle = false;
-            process.stderr.write(`${progressLine(event.progress)}\n`);
-          } else if (event.type === 'idle' && !idle) {
-            idle = true;
-            process.stderr.write(
-              `idle: no new data (watermark ${formatEventTime(query.getSnapshot().watermarkMs)})\n`,
-            );
-          } else if (event.type === 'started') {
-            process.stderr.write(
-              `pipeline ${event.queryName} (id ${event.queryId}) from ${source.description} into ${lakehouse.description}\n`,
-            );
-          }
-        });
-        // First signal: finish the batch in progress and stop. Second: leave at once — the open DuckDB
-        // transaction is never committed, and the batch re-runs from offsets/N on the next start.
-        let signals = 0;
-        const onSignal = (signal: NodeJS.Signals): void => {
-          signals++;
-          if (signals === 1) {
-            process.stderr.write(
-              `${signal}: finishing the current batch, then stopping (again to abandon it)\n`,
-            );
-            query.stop();
-          } else {
-            process.exit(130);
-          }
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-        // Read-only status endpoint for `brewline monitor` in another process (a second process cannot open the DuckDB file).
-        const status =
-          config.monitor.statusPort === undefined
-            ? undefined
-            : await startPipelineStatus({
-                port: config.monitor.statusPort,
-                engine: query,
-                probe: source,
-                lakehouse,
-              });
-        if (status)
-          process.stderr.write(`status endpoint ${status.url} (brewline monitor --url ${status.url})\n`);
+        const { engine, probe } = choice;
+        const write = (line: string): void => void process.stderr.write(`${line}\n`);
+        const unsubscribe = reportProgress(engine, choice.from, write);
+        const removeSignals = stopOnSignals(engine, write);
         try {
-          await query.run();
+          // Read-only status endpoint for `brewline monitor` in another process (a second process cannot open the DuckDB file).
+          const status =
+            config.monitor.statusPort === undefined || probe === undefined
+              ? undefined
+              : await startPipelineStatus({
+                  port: config.monitor.statusPort,
+                  engine,
+                  probe,
+                  lakehouse: engine,
+                  thresholds: config.monitor.thresholds,
+                  host: config.monitor.statusHost,
+                });
+          if (status) write(`status endpoint ${status.url} (brewline monitor --url ${status.url})`);
+          try {
+            await engine.run();
+          } finally {
+            await status?.close();
+          }
         } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          await status?.close();
-          await source.close();
-          await lakehouse.close();
+          removeSignals();
+          unsubscribe();
+          await probe?.close();
+          await engine.close();
         }
-        const s = query.getSnapshot();
-        process.stderr.write(
-          `pipeline stopped: ${count(s.totals.batches)} batches, ${count(s.totals.inputRows)} rows in total; watermark ${formatEventTime(s.watermarkMs)}\n`,
-        );
+        write(summaryLine(engine));
+        return 0;
+      }),
+    );
+  pipeline
+    .command('reset-uncommitted')
+    .description(
+      'drop logged but uncommitted batches (offsets/N without a commit) so the next run plans them again',
+    )
+    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--checkpoint <dir>',
+      'checkpoint directory (default .brewline/checkpoint; env BREWLINE_CHECKPOINT)',
+    )
+    .option('--query-name <name>', 'name of the streaming query (default orders)')
+    .action(
+      action(async (_opts: unknown, command: Command) => {
+        const config = resolveConfig(command, flagValues(command, FLAGS));
+        const p = config.pipeline;
+        let marker: BatchMarker | undefined;
+        if (existsSync(p.lakehouse)) {
+          // Read-only: a running pipeline holds the file's lock, so this refuses to run beside it.
+          const lakehouse = new DuckDBLakehouse({ path: p.lakehouse, readOnly: true });
+          try {
+            await lakehouse.open();
+            marker = await lakehouse.lastMarker(p.queryName);
+          } finally {
+            await lakehouse.close();
+          }
+        }
+        for (const line of describeReset(resetUncommitted(resolve(p.checkpoint), marker))) {
+          process.stderr.write(`${line}\n`);
+        }
         return 0;
       }),
     );

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createSink } from '../backends/sinks.js';
@@ -7,6 +7,7 @@ import { KAFKA_FLAG_HELP, KAFKA_SINK_FLAGS } from '../config/kafka-config.js';
 import { FAULT_KINDS } from '../domain/ledger.js';
 import { formatNpr } from '../domain/money.js';
 import { formatEventTime, formatNepalTime } from '../domain/time.js';
+import { checkOutputPath } from '../config/output-paths.js';
 import { ConfigError } from '../errors.js';
 import {
   Simulation,
@@ -14,7 +15,11 @@ import {
   type SimulationResult,
   type SimulatorSnapshot,
 } from '../simulator/index.js';
+import { persistLedger } from './ledger-file.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
+import { ProgressPrinter } from '../monitor/progress-bar.js';
+import { measuredSink, simulatorMetrics, startSimulatorMetrics } from '../monitor/simulator-metrics.js';
+import { simulationProgress } from './simulate-progress.js';
 
 /** Flag → config path. Every flag has a config key and an environment variable (see README "Load generator"). */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -35,6 +40,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   batchSize: 'simulator.batchSize',
   json: 'simulator.json',
   catalog: 'catalog',
+  statusPort: 'monitor.statusPort',
+  statusHost: 'monitor.statusHost',
   ...EVENTHUBS_SINK_FLAGS,
   ...KAFKA_SINK_FLAGS,
 };
@@ -155,6 +162,14 @@ export function registerSimulate(program: Command): Command {
     .option('--ledger <path>', 'write the ground-truth ledger JSON here')
     .option('--shard <i/n>', 'emit only shard i of n (split by branch)')
     .option('--batch-size <n>', 'messages per send (default: the sink’s preferred size)')
+    .option(
+      '--status-port <port>',
+      'serve /metrics, /healthz and /readyz on this port while running (0 = any)',
+    )
+    .option(
+      '--status-host <address>',
+      'listen address of --status-port (default 127.0.0.1; 0.0.0.0 in a container; env BREWLINE_STATUS_HOST)',
+    )
     .option('--json', 'print the final summary as one JSON object')
     .option('--catalog <file>', 'catalog file (JSON/YAML) instead of the default menu and branches')
     .addHelpText(
@@ -180,8 +195,23 @@ export function registerSimulate(program: Command): Command {
             hint: 'create it, or point --out / BREWLINE_OUT somewhere else',
           });
         }
-        const sink = await createSink(config.sink);
+        // Found now, not after a long run: an output or ledger this user cannot write.
+        if (config.sink.kind === 'file') checkOutputPath(config.sink.path, 'file', '--out');
+        if (ledgerPath !== undefined) checkOutputPath(ledgerPath, 'file', '--ledger');
+        const served = config.monitor.statusPort === undefined ? undefined : simulatorMetrics();
+        const rawSink = await createSink(config.sink);
+        const sink = served ? measuredSink(rawSink, (ms) => served.observeAck(ms)) : rawSink;
         const simulation = new Simulation({ ...settings, sink });
+        const metricsEndpoint =
+          served && config.monitor.statusPort !== undefined
+            ? await startSimulatorMetrics({
+                simulation,
+                metrics: served,
+                port: config.monitor.statusPort,
+                host: config.monitor.statusHost,
+              })
+            : undefined;
+        if (metricsEndpoint) process.stderr.write(`metrics ${metricsEndpoint.url}/metrics\n`);
 
         // Ctrl+C (or `docker stop`): stop generating, flush, write the ledger of what was sent, exit 0.
         // A second Ctrl+C gives up at once.
@@ -193,29 +223,27 @@ export function registerSimulate(program: Command): Command {
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
 
-        const tty = process.stderr.isTTY === true;
-        let shown = false;
-        const timer = setInterval(
-          () => {
-            const line = progressLine(simulation.getSnapshot());
-            if (tty) process.stderr.write(`\r\x1b[K${line}`);
-            else process.stderr.write(`${line}\n`);
-            shown = true;
-          },
-          tty ? TTY_PROGRESS_MS : PLAIN_PROGRESS_MS,
-        );
+        const progress = new ProgressPrinter({
+          stream: process.stderr,
+          read: () => simulationProgress(simulation.getSnapshot(), sim),
+          ttyIntervalMs: TTY_PROGRESS_MS,
+          plainIntervalMs: PLAIN_PROGRESS_MS,
+        });
+        progress.start();
+        // The ledger on disk always covers what was acknowledged (up to its last flush), even after a SIGKILL.
+        const ledgerFile =
+          ledgerPath === undefined ? undefined : persistLedger(ledgerPath, () => simulation.ledgerSoFar());
         let result: SimulationResult;
         try {
           result = await simulation.run(controller.signal);
         } finally {
-          clearInterval(timer);
+          progress.stop();
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
-          if (tty && shown) process.stderr.write('\r\x1b[K');
+          await metricsEndpoint?.close();
         }
 
-        if (ledgerPath !== undefined)
-          writeFileSync(ledgerPath, `${JSON.stringify(result.ledger, null, 2)}\n`);
+        ledgerFile?.finish(result.ledger);
         if (sim.json) {
           // Keep stdout clean for data when the orders themselves go there.
           const out = config.sink.kind === 'stdout' ? process.stderr : process.stdout;

@@ -22,11 +22,19 @@ export function addSourceOptions(command: Command): Command {
     .option('--fail-on-data-loss <bool>', KAFKA_FLAG_HELP['--fail-on-data-loss <bool>']);
 }
 
-/** Config overrides for the source flags the user passed (`--source` first: it sets the whole subtree). */
+/**
+ * Config overrides for the source flags the user passed. `--source` sets fields (`source.kind`, and the path
+ * or bus name it carries), not the section: the config file's other source settings (brokers, TLS, SASL, a
+ * connection string) stay unless the kind changes.
+ */
 export function sourceFlagValues(command: Command): FlagValue[] {
   const flags: FlagValue[] = [];
   const source = command.opts<{ source?: string }>().source;
-  if (source !== undefined) flags.push({ path: 'source', flag: '--source', value: sourceFromFlag(source) });
+  if (source !== undefined) {
+    for (const [field, value] of Object.entries(sourceFromFlag(source))) {
+      flags.push({ path: `source.${field}`, flag: '--source', value });
+    }
+  }
   flags.push(...flagValues(command, EVENTHUBS_SOURCE_FLAGS));
   flags.push(...flagValues(command, KAFKA_SOURCE_FLAGS));
   return flags;

@@ -62,3 +62,31 @@ export const list = <T extends z.ZodType>(item: T) =>
         : v,
     z.array(item),
   );
+
+const BYTE_UNITS: Readonly<Record<string, number>> = {
+  b: 1,
+  kb: 1000,
+  kib: 1024,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+};
+
+/** A size in bytes: a number, or text like "64MiB", "512k", "1GB" (k/m/g alone are binary). */
+export const byteSize = () =>
+  z.preprocess(
+    (v) => {
+      if (typeof v !== 'string') return v;
+      const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v);
+      const unit = BYTE_UNITS[(m?.[2] ?? '').toLowerCase() || 'b'];
+      return m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : v;
+    },
+    z
+      .number({ error: 'expected a size like 64MiB, 512k or 1000000' })
+      .int('expected a whole number of bytes')
+      .positive('expected a size above 0'),
+  );

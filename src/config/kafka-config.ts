@@ -220,7 +220,7 @@ export function resolveKafkaConnection(
   env: NodeJS.ProcessEnv = process.env,
 ): KafkaConnection {
   const connectionString = config.eventHubsConnectionString ?? envValue(env, KAFKA_ENV.eventHubs);
-  const preset = connectionString ? parseEventHubsConnectionString(connectionString) : undefined;
+  const parsedPreset = connectionString ? parseEventHubsConnectionString(connectionString) : undefined;
 
   let brokers: readonly string[] | undefined = config.brokers;
   if (!brokers || brokers.length === 0) {
@@ -238,11 +238,22 @@ export function resolveKafkaConnection(
       brokers = parsed.data;
     }
   }
-  if ((!brokers || brokers.length === 0) && preset) brokers = preset.brokers;
+  if ((!brokers || brokers.length === 0) && parsedPreset) brokers = parsedPreset.brokers;
   if (!brokers || brokers.length === 0) {
     throw new ConfigError('Kafka needs bootstrap brokers', {
       hint: `pass --brokers host:port, set ${KAFKA_ENV.brokers}, or ${KAFKA_ENV.eventHubs} for Event Hubs (\`npm run kafka:start\` runs a local broker)`,
     });
+  }
+  // The preset (its SAS key as the SASL password) is only for the namespace the string names: never for other
+  // brokers, whatever set them. A string configured in this very section next to foreign brokers is refused.
+  const preset = parsedPreset && presetServes(parsedPreset, brokers) ? parsedPreset : undefined;
+  if (parsedPreset && !preset && config.eventHubsConnectionString !== undefined) {
+    throw new ConfigError(
+      `the Event Hubs connection string names ${presetHost(parsedPreset)}, but the brokers are ${brokers.join(',')}: refusing to send its key to them`,
+      {
+        hint: `point the brokers at ${parsedPreset.brokers.join(',')} (or leave them out), or remove eventHubsConnectionString`,
+      },
+    );
   }
 
   let sasl = config.sasl;
@@ -302,8 +313,18 @@ export function resolveKafkaConnection(
     sasl,
     connectionTimeoutMs: config.connectionTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
-    eventHubs: preset !== undefined && brokers === preset.brokers,
+    eventHubs: preset !== undefined,
   };
+}
+
+function presetHost(preset: EventHubsPreset): string {
+  return (preset.brokers[0] ?? '').replace(/:\d+$/, '').toLowerCase();
+}
+
+/** True when every broker is the namespace's own Kafka endpoint host. */
+function presetServes(preset: EventHubsPreset, brokers: readonly string[]): boolean {
+  const host = presetHost(preset);
+  return brokers.every((b) => b.replace(/:\d+$/, '').toLowerCase() === host);
 }
 
 /** A one-line description safe to print: brokers, topic, TLS/SASL mode — never credentials. */

@@ -69,9 +69,27 @@ function describeOrigin(origin: Origin | undefined): string {
   }
 }
 
-function showValue(value: unknown): string {
+/** Field names whose values are secrets (passwords, keys, tokens, connection strings). */
+const SECRET_FIELD = /password|secret|token|connectionstring|accountkey|accesskey|apikey|credential/i;
+
+export function isSecretField(name: string): boolean {
+  return SECRET_FIELD.test(name);
+}
+
+/** A copy of `value` with every secret field's value replaced by "***", at any depth and of any type. */
+function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, isSecretField(k) ? '***' : maskSecrets(v)]),
+  );
+}
+
+function showValue(value: unknown, path: readonly PropertyKey[]): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  // A value under a secret field is never shown, whatever its type (a YAML number or list is still a secret).
+  if (path.some((p) => typeof p === 'string' && isSecretField(p))) return '*** (hidden: a secret)';
+  const text = JSON.stringify(maskSecrets(value)) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -134,16 +152,34 @@ export function loadConfig<S extends z.ZodType>(schema: S, options: LoadOptions 
     }
   }
 
+  const overrides: { path: string; value: unknown; origin: Origin }[] = [];
   for (const binding of options.envBindings ?? []) {
     const value = env[binding.env];
     if (value === undefined || value === '') continue;
-    setPath(tree, binding.path, value);
-    origins.set(binding.path, { kind: 'env', name: binding.env });
+    overrides.push({ path: binding.path, value, origin: { kind: 'env', name: binding.env } });
   }
   for (const flag of options.flags ?? []) {
     if (flag.value === undefined) continue;
-    setPath(tree, flag.path, flag.value);
-    origins.set(flag.path, { kind: 'flag', flag: flag.flag });
+    overrides.push({ path: flag.path, value: flag.value, origin: { kind: 'flag', flag: flag.flag } });
+  }
+  // Env and flags override single fields, never whole sections: a section's `kind` is applied first (env, then
+  // flags), and only a different kind starts that section afresh (the other kind's fields do not apply); the
+  // remaining fields then override in order. So `--source kafka --brokers P` keeps the file's TLS and SASL.
+  const isKind = (path: string): boolean => path === 'kind' || path.endsWith('.kind');
+  for (const o of [...overrides.filter((o) => isKind(o.path)), ...overrides.filter((o) => !isKind(o.path))]) {
+    if (isKind(o.path)) {
+      const section = o.path.split('.').slice(0, -1);
+      const current = getPath(tree, section);
+      const currentKind =
+        typeof current === 'object' && current !== null ? (current as Tree)['kind'] : undefined;
+      if (section.length > 0 && currentKind !== undefined && currentKind !== o.value) {
+        setPath(tree, section.join('.'), {});
+        const prefix = `${section.join('.')}.`;
+        for (const key of [...origins.keys()]) if (key.startsWith(prefix)) origins.delete(key);
+      }
+    }
+    setPath(tree, o.path, o.value);
+    origins.set(o.path, o.origin);
   }
 
   const parsed = schema.safeParse(tree);
@@ -157,17 +193,21 @@ export function loadConfig<S extends z.ZodType>(schema: S, options: LoadOptions 
     // The leaf may not exist in the raw tree when a string was expanded by the schema (e.g. `--faults
     // late=2` → faults.late): show the nearest raw value the user actually wrote.
     let value: unknown = getPath(tree, issue.path);
+    let valuePath: readonly PropertyKey[] = issue.path;
     for (let i = issue.path.length - 1; i >= 0 && value === undefined; i--) {
       const raw = getPath(tree, issue.path.slice(0, i));
       if (raw !== undefined) {
-        if (typeof raw !== 'object') value = raw;
+        if (typeof raw !== 'object') {
+          value = raw;
+          valuePath = issue.path.slice(0, i);
+        }
         break;
       }
     }
     const unknownKeys =
       issue.code === 'unrecognized_keys' ? ` ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : '';
     throw new ConfigError(
-      `invalid config: ${path || '(root)'}: ${issue.message}${unknownKeys}${issue.code === 'unrecognized_keys' ? '' : `, got ${showValue(value)}`}${describeOrigin(origin)}`,
+      `invalid config: ${path || '(root)'}: ${issue.message}${unknownKeys}${issue.code === 'unrecognized_keys' ? '' : `, got ${showValue(value, valuePath)}`}${describeOrigin(origin)}`,
       { hint: hintFor(origin, path) },
     );
   }

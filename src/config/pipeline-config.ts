@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { HOUR_MS, MINUTE_MS, type WindowSpec } from '../domain/time.js';
-import { bool, durationMs, positiveInt } from './fields.js';
+import { bool, byteSize, durationMs, positiveInt } from './fields.js';
 import type { EnvBinding } from './load.js';
+
+/** Spark has no default maxBytesPerTrigger; 64 MiB keeps a batch of 1 MiB events far from V8's string limit. */
+export const DEFAULT_MAX_BYTES_PER_BATCH = 64 * 1024 * 1024;
 
 /** How gold emits aggregates (SEMANTICS.md "Output modes"). */
 export const OUTPUT_MODES = ['complete', 'update'] as const;
@@ -25,6 +28,12 @@ export const pipelineConfigSchema = z
     availableNow: bool().default(false),
     /** Upper bound of records per micro-batch (Spark's maxOffsetsPerTrigger). @default 50_000 */
     maxRecordsPerBatch: positiveInt().default(50_000),
+    /**
+     * Upper bound of a micro-batch's bytes (Spark's maxBytesPerTrigger): exact for a file source, from the
+     * last batch's average record size for Kafka and Event Hubs; a single larger record still moves.
+     * "64MiB", "512k" or a number of bytes. @default 67_108_864 (64 MiB)
+     */
+    maxBytesPerBatch: byteSize().default(DEFAULT_MAX_BYTES_PER_BATCH),
     /** complete (default, as the chain's original pipeline) or update. @default 'complete' */
     outputMode: z.enum(OUTPUT_MODES, { error: 'expected complete or update' }).default('complete'),
     /** Gold window length (tumbling). @default 3_600_000 (1 h) */
@@ -42,6 +51,15 @@ export const pipelineConfigSchema = z
     startingOffsets: z
       .enum(['earliest', 'latest'], { error: 'expected earliest or latest' })
       .default('earliest'),
+    /**
+     * Spark's `spark.sql.streaming.statefulOperator.allowMultiple` (update mode): true filters late rows in
+     * batch N with the watermark of batch N−1 and evicts with wm(N), as Spark ≥ 3.4 does by default; false
+     * filters with wm(N). Unset: a new checkpoint gets true, an existing one keeps what it recorded.
+     * @default true
+     */
+    statefulOperatorAllowMultiple: bool().optional(),
+    /** Spark's `spark.sql.streaming.noDataMicroBatches.enabled`: empty batches that evict state. @default true */
+    noDataMicroBatches: bool().default(true),
   })
   .strict()
   .refine((c) => c.windowOffsetMs < c.windowDurationMs, {
@@ -61,17 +79,25 @@ export const PIPELINE_ENV: readonly EnvBinding[] = [
 export function querySettings(p: PipelineConfig): {
   queryName: string;
   maxRecordsPerBatch: number;
+  maxBytesPerBatch: number;
   outputMode: OutputMode;
   window: WindowSpec;
   watermarkDelayMs: number;
   startingOffsets: 'earliest' | 'latest';
+  statefulOperatorAllowMultiple?: boolean;
+  noDataMicroBatches: boolean;
 } {
   return {
     queryName: p.queryName,
     maxRecordsPerBatch: p.maxRecordsPerBatch,
+    maxBytesPerBatch: p.maxBytesPerBatch,
     outputMode: p.outputMode,
     window: { durationMs: p.windowDurationMs, slideMs: p.windowDurationMs, startOffsetMs: p.windowOffsetMs },
     watermarkDelayMs: p.watermarkDelayMs,
     startingOffsets: p.startingOffsets,
+    ...(p.statefulOperatorAllowMultiple === undefined
+      ? {}
+      : { statefulOperatorAllowMultiple: p.statefulOperatorAllowMultiple }),
+    noDataMicroBatches: p.noDataMicroBatches,
   };
 }

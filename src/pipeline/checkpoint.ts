@@ -35,6 +35,12 @@ const metadataSchema = z
     createdAt: z.string(),
     /** Where the query started (Spark's initial offsets, `startingOffsets=latest`); absent: earliest. */
     initialOffsets: offsetsMap.optional(),
+    /**
+     * Spark's `spark.sql.streaming.statefulOperator.allowMultiple` the query was started with. Absent in
+     * checkpoints written before brewline had it, which filtered late rows with wm(N): false, as Spark reads
+     * a pre-3.4 checkpoint (OffsetSeqMetadata's default for a missing conf).
+     */
+    statefulOperatorAllowMultiple: z.boolean().optional(),
   })
   .strict();
 
@@ -55,7 +61,7 @@ const commitSchema = z
 export type CheckpointMetadata = z.output<typeof metadataSchema>;
 export interface OffsetsEntry {
   batchId: number;
-  /** The watermark this batch filters late rows with (computed at the end of the previous batch). */
+  /** wm(N): computed at the end of the previous batch; state is evicted with it (see lateEventsWatermark). */
   batchWatermarkMs: number;
   batchTimestampMs: number;
   startOffset: PartitionOffsets;
@@ -64,6 +70,16 @@ export interface OffsetsEntry {
 export interface CommitEntry {
   batchId: number;
   nextBatchWatermarkMs: number;
+}
+
+/** The metadata of the checkpoint at `dir`, read without creating anything there; undefined if none. */
+export function readCheckpointMetadata(dir: string): CheckpointMetadata | undefined {
+  try {
+    const parsed = metadataSchema.safeParse(JSON.parse(readFileSync(join(dir, 'metadata'), 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How many batches of offsets/commits to keep (Spark's minBatchesToRetain). */

@@ -6,7 +6,7 @@ import type {
   Source,
   SourceRecord,
 } from '../backends/types.js';
-import type { OutputMode } from '../config/pipeline-config.js';
+import { DEFAULT_MAX_BYTES_PER_BATCH, type OutputMode } from '../config/pipeline-config.js';
 import type { Catalog } from '../domain/catalog.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { WindowSpec } from '../domain/time.js';
@@ -16,13 +16,16 @@ import { Checkpoint, type CheckpointMetadata, type OffsetsEntry } from './checkp
 import { aggregateGold, applyGold, type GoldSpec, type GoldState } from './gold.js';
 import type { PipelineLakehouse } from './lakehouse-types.js';
 import {
+  checkPlannedEnd,
   hasData,
   prorateDense,
   reached,
+  recordBudget,
   sameOffsets,
   spansFor,
   startOf,
   type PartitionSpan,
+  type RecordSize,
 } from './offset-plan.js';
 import type {
   BatchProgress,
@@ -33,7 +36,7 @@ import type {
   StateOperatorProgress,
 } from './progress-types.js';
 import { dropKnownOrders, refineBatch, type RefinedBatch } from './silver.js';
-import { advanceWatermark } from './watermark.js';
+import { advanceWatermark, lateEventsWatermark } from './watermark.js';
 
 /** When micro-batches run (Spark's triggers). */
 export type Trigger =
@@ -52,12 +55,28 @@ export interface StreamingQueryOptions {
   queryName?: string;
   /** @default 50_000 */
   maxRecordsPerBatch?: number;
+  /** Upper bound of a batch's bytes (Spark's maxBytesPerTrigger; one record always moves). @default 64 MiB */
+  maxBytesPerBatch?: number;
   /** @default 'complete' */
   outputMode?: OutputMode;
   /** Gold's tumbling window. */
   window: WindowSpec;
   /** @default 600_000 */
   watermarkDelayMs?: number;
+  /**
+   * Spark's `spark.sql.streaming.statefulOperator.allowMultiple`: true filters late rows in batch N with the
+   * watermark of batch N−1 and evicts state with wm(N) (Spark ≥ 3.4's default); false filters with wm(N)
+   * (brewline before 0.2, Spark with the setting off). A new checkpoint records it; when unset, an existing
+   * checkpoint's value is used (absent in an old one: false), a new one gets true. Set and different from
+   * the checkpoint's: the query refuses to start. @default true
+   */
+  statefulOperatorAllowMultiple?: boolean;
+  /**
+   * Spark's `spark.sql.streaming.noDataMicroBatches.enabled`: in update mode, when the last batch moved the
+   * watermark past the one it evicted with, run a batch without input (numInputRows 0) so state is evicted
+   * without waiting for new data. @default true
+   */
+  noDataMicroBatches?: boolean;
   /** @default systemClock */
   clock?: Clock;
   /** Progress entries kept in the snapshot. @default 100 */
@@ -98,9 +117,20 @@ export class StreamingQuery implements EngineStore {
   private readonly trigger: Trigger;
   private readonly queryName: string;
   private readonly maxRecords: number;
+  private readonly maxBytes: number;
+  /** Size of the last batch read, to turn the byte limit into records for dense sources. */
+  private lastRead: RecordSize | undefined;
   private readonly gold: GoldSpec;
   private readonly delayMs: number;
   private readonly historySize: number;
+  private readonly requestedAllowMultiple: boolean | undefined;
+  private readonly noDataMicroBatches: boolean;
+  /** Resolved in `recover` from the option and the checkpoint. */
+  private allowMultiple = true;
+  /** wm(N−1) for the next batch N: the watermark the last committed batch ran with (0 before batch 1). */
+  private previousBatchWatermarkMs = 0;
+  /** Whether a batch ran in this run (Spark's lastExecution): only then may a no-data batch follow. */
+  private executedThisRun = false;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private readonly stopController = new AbortController();
   private snapshot: EngineSnapshot;
@@ -129,8 +159,11 @@ export class StreamingQuery implements EngineStore {
     this.trigger = options.trigger;
     this.queryName = options.queryName ?? 'orders';
     this.maxRecords = options.maxRecordsPerBatch ?? 50_000;
+    this.maxBytes = options.maxBytesPerBatch ?? DEFAULT_MAX_BYTES_PER_BATCH;
     this.gold = { window: options.window, outputMode: options.outputMode ?? 'complete' };
     this.delayMs = options.watermarkDelayMs ?? 600_000;
+    this.requestedAllowMultiple = options.statefulOperatorAllowMultiple;
+    this.noDataMicroBatches = options.noDataMicroBatches ?? true;
     this.startingOffsets = options.startingOffsets ?? 'earliest';
     this.historySize = options.historySize ?? 100;
     this.snapshot = {
@@ -212,6 +245,7 @@ export class StreamingQuery implements EngineStore {
       windowOffsetMs: this.gold.window.startOffsetMs,
       watermarkDelayMs: this.delayMs,
       createdAt: new Date(this.clock.now()).toISOString(),
+      statefulOperatorAllowMultiple: this.requestedAllowMultiple ?? true,
     };
   }
 
@@ -254,6 +288,7 @@ export class StreamingQuery implements EngineStore {
         );
       }
     }
+    this.allowMultiple = metadata.statefulOperatorAllowMultiple ?? false;
     this.queryId = metadata.id;
     this.runId = randomUUID();
     if (metadata.initialOffsets) this.committed = metadata.initialOffsets;
@@ -279,6 +314,7 @@ export class StreamingQuery implements EngineStore {
         cp.writeCommit({ batchId: marker.batchId, nextBatchWatermarkMs: marker.nextWatermarkMs });
       }
       this.watermarkMs = marker.nextWatermarkMs;
+      this.previousBatchWatermarkMs = marker.batchWatermarkMs;
       this.committed = marker.endOffset;
     }
     this.nextBatchId = lakehouseBatch + 1;
@@ -319,6 +355,12 @@ export class StreamingQuery implements EngineStore {
       if (m[key] !== want[key])
         mismatches.push(`${key} ${JSON.stringify(m[key])} (now ${JSON.stringify(want[key])})`);
     }
+    const stored = m.statefulOperatorAllowMultiple ?? false;
+    if (this.requestedAllowMultiple !== undefined && this.requestedAllowMultiple !== stored) {
+      mismatches.push(
+        `statefulOperatorAllowMultiple ${String(stored)}${m.statefulOperatorAllowMultiple === undefined ? ' (not recorded: the checkpoint predates it)' : ''} (now ${String(this.requestedAllowMultiple)})`,
+      );
+    }
     if (mismatches.length > 0) {
       throw new DataIntegrityError(
         `checkpoint ${this.checkpoint.dir} was written with different settings: ${mismatches.join(', ')}`,
@@ -354,7 +396,8 @@ export class StreamingQuery implements EngineStore {
         });
       }
       if (target) {
-        if (!ran || (this.reruns.length === 0 && reached(this.committed, target))) break;
+        if (!ran) break;
+        if (this.reruns.length === 0 && reached(this.committed, target) && !this.needsNoDataBatch()) break;
         continue;
       }
       const intervalMs = (this.trigger as { intervalMs: number }).intervalMs;
@@ -404,8 +447,9 @@ export class StreamingQuery implements EngineStore {
     positions = await this.source.positions();
     if (!entry) {
       const spans = spansFor(this.committed, positions, target);
-      if (!hasData(spans)) return false;
-      const endOffset = await this.planEnd(spans);
+      const data = hasData(spans);
+      if (!data && !this.needsNoDataBatch()) return false;
+      const endOffset = data ? await this.planEnd(spans) : startOf(spans);
       entry = {
         batchId: this.nextBatchId,
         batchWatermarkMs: this.watermarkMs,
@@ -445,6 +489,20 @@ export class StreamingQuery implements EngineStore {
     };
   }
 
+  /**
+   * Spark's `lastExecutionRequiresAnotherBatch` for a windowed aggregation (StateStoreSaveExec
+   * .shouldRunAnotherBatch): update mode, a batch ran in this run, and the watermark for the next batch is
+   * past the one the last batch evicted with.
+   */
+  private needsNoDataBatch(): boolean {
+    return (
+      this.noDataMicroBatches &&
+      this.gold.outputMode === 'update' &&
+      this.executedThisRun &&
+      this.watermarkMs > this.previousBatchWatermarkMs
+    );
+  }
+
   private checkRerun(entry: OffsetsEntry): void {
     if (entry.batchId !== this.nextBatchId || entry.batchWatermarkMs !== this.watermarkMs) {
       throw new DataIntegrityError(
@@ -462,15 +520,26 @@ export class StreamingQuery implements EngineStore {
     }
   }
 
+  /** Plans a batch's end offsets; an end that is not a record boundary is refused before it is logged. */
   private async planEnd(spans: readonly PartitionSpan[]): Promise<PartitionOffsets> {
-    if (this.source.capabilities.denseOffsets) return prorateDense(spans, this.maxRecords);
-    const withData = spans.filter((s) => s.limit > s.from).length;
-    const perPartition = Math.ceil(this.maxRecords / Math.max(1, withData));
+    const end = await this.planBoundedEnd(spans);
+    checkPlannedEnd(spans, end);
+    await this.source.checkEnd?.(end);
+    return end;
+  }
+
+  private async planBoundedEnd(spans: readonly PartitionSpan[]): Promise<PartitionOffsets> {
+    if (this.source.capabilities.denseOffsets) {
+      return prorateDense(spans, recordBudget(this.maxRecords, this.maxBytes, this.lastRead));
+    }
+    const withData = Math.max(1, spans.filter((s) => s.limit > s.from).length);
+    const perPartition = Math.ceil(this.maxRecords / withData);
+    const bytesPerPartition = Math.max(1, Math.floor(this.maxBytes / withData));
     const end: Record<string, number> = {};
     for (const s of spans) {
       end[String(s.partition)] =
         s.limit > s.from && this.source.offsetAfter
-          ? await this.source.offsetAfter(s.partition, s.from, perPartition, s.limit)
+          ? await this.source.offsetAfter(s.partition, s.from, perPartition, s.limit, bytesPerPartition)
           : s.limit;
     }
     return end;
@@ -489,11 +558,17 @@ export class StreamingQuery implements EngineStore {
     const records =
       prepared?.records ?? (await this.source.read(rangesOf(entry.startOffset, entry.endOffset)));
     lap('getBatch');
+    this.lastRead = recordSizeOf(records);
 
     const refined = prepared?.refined ?? refineBatch(records, this.catalog);
     const known = await this.lakehouse.knownOrderIds(refined.orders.map((o) => o.orderId));
     const fresh = dropKnownOrders(refined.orders, known);
-    const goldBatch = aggregateGold(state, fresh.orders, entry.batchWatermarkMs, this.gold);
+    const lateWatermarkMs = lateEventsWatermark(
+      this.previousBatchWatermarkMs,
+      entry.batchWatermarkMs,
+      this.allowMultiple,
+    );
+    const goldBatch = aggregateGold(state, fresh.orders, lateWatermarkMs, this.gold);
     const nextWatermarkMs = advanceWatermark(entry.batchWatermarkMs, goldBatch.eventTime?.max, this.delayMs);
     const operators = applyGold(state, goldBatch.updates, entry.batchWatermarkMs, this.gold);
     lap('queryPlanning');
@@ -501,11 +576,16 @@ export class StreamingQuery implements EngineStore {
     const silverRows = fresh.orders.reduce((n, o) => n + o.lines.length, 0);
     const goldRows =
       goldBatch.updates.branch.length + goldBatch.updates.product.length + goldBatch.updates.hourly.length;
-    const stateOperators: StateOperatorProgress[] = operators.map((op) => ({
+    const dropped = goldBatch.dropped;
+    const droppedGroups = [dropped.branch, dropped.product, dropped.hourly];
+    const stateOperators: StateOperatorProgress[] = operators.map((op, i) => ({
       ...op,
-      numRowsDroppedByWatermark: goldBatch.rowsDroppedByWatermark,
+      numRowsDroppedByWatermark: droppedGroups[i] ?? 0,
       memoryUsedBytes: op.numRowsTotal * STATE_ROW_BYTES,
+      numLateOrders: dropped.orders,
+      numLateLines: dropped.lines,
     }));
+    const droppedRows = droppedGroups.reduce((a, b) => a + b, 0);
     const elapsedSinceLast =
       this.lastTriggerStartMs === undefined ? 0 : (triggerStartMs - this.lastTriggerStartMs) / 1000;
     const inputRowsPerSecond = elapsedSinceLast > 0 ? records.length / elapsedSinceLast : null;
@@ -575,6 +655,14 @@ export class StreamingQuery implements EngineStore {
         gold: goldBatch.updates,
         windowDurationMs: this.gold.window.durationMs,
         drops: goldBatch.drops,
+        lateWatermarkMs,
+        settings: {
+          outputMode: this.gold.outputMode,
+          statefulOperatorAllowMultiple: this.allowMultiple,
+          windowDurationMs: this.gold.window.durationMs,
+          windowOffsetMs: this.gold.window.startOffsetMs,
+          watermarkDelayMs: this.delayMs,
+        },
         progress: stored,
       },
       () => this.prepareNext({ ...this.committed, ...entry.endOffset }),
@@ -586,6 +674,8 @@ export class StreamingQuery implements EngineStore {
     durations.triggerExecution = this.clock.now() - triggerStartMs;
 
     this.watermarkMs = nextWatermarkMs;
+    this.previousBatchWatermarkMs = entry.batchWatermarkMs;
+    this.executedThisRun = true;
     this.committed = { ...this.committed, ...entry.endOffset };
     this.commitExternally(this.committed);
     this.nextBatchId = entry.batchId + 1;
@@ -602,7 +692,7 @@ export class StreamingQuery implements EngineStore {
         batches: totals.batches + 1,
         inputRows: totals.inputRows + records.length,
         quarantined: totals.quarantined + refined.quarantine.length,
-        droppedByWatermark: totals.droppedByWatermark + goldBatch.rowsDroppedByWatermark,
+        droppedByWatermark: totals.droppedByWatermark + droppedRows,
       },
       lastEventAtMs: this.clock.now(),
     });
@@ -650,4 +740,11 @@ function rangesOf(start: PartitionOffsets, end: PartitionOffsets): OffsetRange[]
     .map(([p, to]) => ({ partition: Number(p), from: start[p] ?? to, to }))
     .filter((r) => r.to > r.from)
     .sort((a, b) => a.partition - b.partition);
+}
+
+function recordSizeOf(records: readonly SourceRecord[]): RecordSize {
+  let bytes = 0;
+  // UTF-16 length: a lower bound of the UTF-8 size, exact for ASCII (the usual case); cheap enough per batch.
+  for (const r of records) bytes += r.value.length;
+  return { records: records.length, bytes };
 }

@@ -61,11 +61,25 @@ export interface WatermarkDrop {
   readonly lines: number;
 }
 
+/**
+ * What the late-row filter dropped in one batch. Per operator, Spark's `numRowsDroppedByWatermark` counts the
+ * rows reaching the state store after partial aggregation: distinct late (window, key) groups of that
+ * aggregation, not input rows. Orders and lines are brewline's extra counts of the same drops.
+ */
+export interface WatermarkDropCounts {
+  readonly branch: number;
+  readonly product: number;
+  readonly hourly: number;
+  readonly orders: number;
+  readonly lines: number;
+}
+
+export const NO_DROPS: WatermarkDropCounts = { branch: 0, product: 0, hourly: 0, orders: 0, lines: 0 };
+
 export interface GoldBatch {
   readonly updates: GoldUpdates;
   readonly drops: readonly WatermarkDrop[];
-  /** Input rows (order lines) each operator dropped as late: the same for all three here. */
-  readonly rowsDroppedByWatermark: number;
+  readonly dropped: WatermarkDropCounts;
   /** Event-time stats of the rows gold saw (including late ones), for the watermark and progress. */
   readonly eventTime: { min: number; max: number; sum: number; count: number } | undefined;
 }
@@ -75,13 +89,15 @@ export const productKey = (windowStartMs: number, itemId: string): string => `${
 
 /**
  * Aggregates a batch of new silver orders into gold without touching `state`: late rows (window end ≤
- * the watermark in effect for this batch) are dropped in update mode only; complete mode keeps everything.
- * Returns the updated rows; `applyGold` makes them the new state once the batch has committed.
+ * `lateWatermarkMs`) are dropped in update mode only; complete mode keeps everything. The caller picks the
+ * late-events watermark: wm(N−1) under Spark's default (`statefulOperator.allowMultiple=true`), wm(N)
+ * without it (see `lateEventsWatermark`). Returns the updated rows; `applyGold` makes them the new state
+ * once the batch has committed.
  */
 export function aggregateGold(
   state: GoldState,
   orders: readonly SilverOrder[],
-  watermarkMs: number,
+  lateWatermarkMs: number,
   spec: GoldSpec,
 ): GoldBatch {
   // Batch-local accumulators keyed window → key (nested maps: no per-row key strings to allocate).
@@ -89,7 +105,8 @@ export function aggregateGold(
   const product = new Map<number, Map<string, ProductWindow>>();
   const hourly = new Map<number, HourlyWindow>();
   const drops: WatermarkDrop[] = [];
-  let rowsDropped = 0;
+  let lateGroups: { branch: Set<string>; product: Set<string>; hourly: Set<number> } | undefined;
+  let lateLines = 0;
   let eventTime: GoldBatch['eventTime'];
   const duration = spec.window.durationMs;
 
@@ -104,14 +121,18 @@ export function aggregateGold(
       eventTime = { min: ts, max: ts, sum: ts, count: 1 };
     }
     const start = windowStart(ts, spec.window);
-    if (spec.outputMode === 'update' && isWindowLate(start + duration, watermarkMs)) {
+    if (spec.outputMode === 'update' && isWindowLate(start + duration, lateWatermarkMs)) {
       drops.push({
         orderId: order.orderId,
         eventTimeMs: ts,
         windowStartMs: start,
         lines: order.lines.length,
       });
-      rowsDropped += order.lines.length;
+      lateLines += order.lines.length;
+      lateGroups ??= { branch: new Set(), product: new Set(), hourly: new Set() };
+      lateGroups.branch.add(branchKey(start, order.branch));
+      lateGroups.hourly.add(start);
+      for (const line of order.lines) lateGroups.product.add(productKey(start, line.itemId));
       continue;
     }
     let units = 0;
@@ -167,7 +188,15 @@ export function aggregateGold(
       hourly: [...hourly.values()],
     },
     drops,
-    rowsDroppedByWatermark: rowsDropped,
+    dropped: lateGroups
+      ? {
+          branch: lateGroups.branch.size,
+          product: lateGroups.product.size,
+          hourly: lateGroups.hourly.size,
+          orders: drops.length,
+          lines: lateLines,
+        }
+      : NO_DROPS,
     eventTime,
   };
 }

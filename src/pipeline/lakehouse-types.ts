@@ -1,4 +1,5 @@
 import type { LakehouseReader, PartitionOffsets } from '../backends/types.js';
+import type { OutputMode } from '../config/pipeline-config.js';
 import type { BronzeBatch } from './bronze.js';
 import type { GoldState, GoldUpdates, WatermarkDrop } from './gold.js';
 import type { BatchProgress } from './progress-types.js';
@@ -29,7 +30,20 @@ export interface BatchWrite {
   readonly gold: GoldUpdates;
   readonly windowDurationMs: number;
   readonly drops: readonly WatermarkDrop[];
+  /** The watermark the late-row filter used (ops.watermark_drops.watermark). */
+  readonly lateWatermarkMs: number;
+  /** The query's settings, recorded in ops.query_settings so `verify` can read them from the lakehouse. */
+  readonly settings: QuerySettingsRecord;
   readonly progress: BatchProgress;
+}
+
+/** What ops.query_settings holds per query (one row, replaced by every batch). */
+export interface QuerySettingsRecord {
+  readonly outputMode: OutputMode;
+  readonly statefulOperatorAllowMultiple: boolean;
+  readonly windowDurationMs: number;
+  readonly windowOffsetMs: number;
+  readonly watermarkDelayMs: number;
 }
 
 /** Totals recorded by earlier runs, for the engine snapshot. */

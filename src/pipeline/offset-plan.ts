@@ -1,4 +1,5 @@
 import type { PartitionOffsets, PartitionPosition } from '../backends/types.js';
+import { DataIntegrityError } from '../errors.js';
 
 /** One partition's readable span for the next batch: from the committed offset up to a limit. */
 export interface PartitionSpan {
@@ -63,4 +64,41 @@ export function sameOffsets(a: PartitionOffsets, b: PartitionOffsets): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const k of keys) if (a[k] !== b[k]) return false;
   return true;
+}
+
+/** Bytes read per record in recent batches, for sources whose offsets say nothing about size. */
+export interface RecordSize {
+  readonly records: number;
+  readonly bytes: number;
+}
+
+/**
+ * The record budget of the next batch under both limits (Spark's maxOffsetsPerTrigger and
+ * maxBytesPerTrigger). File sources apply the byte limit exactly while planning; for dense sources (Kafka,
+ * Event Hubs) a record's size is unknown before it is read, so the byte limit becomes a record count from
+ * the average size of the last batch read. Always at least one record.
+ */
+export function recordBudget(maxRecords: number, maxBytes: number, observed?: RecordSize): number {
+  if (!observed || observed.records === 0 || observed.bytes === 0 || !Number.isFinite(maxBytes)) {
+    return maxRecords;
+  }
+  const perRecord = observed.bytes / observed.records;
+  return Math.max(1, Math.min(maxRecords, Math.floor(maxBytes / perRecord)));
+}
+
+/**
+ * Refuses a planned end that leaves the span it was planned in (before the start, or beyond the latest
+ * offset seen): such an end must never be logged in offsets/N.
+ */
+export function checkPlannedEnd(spans: readonly PartitionSpan[], end: PartitionOffsets): void {
+  for (const s of spans) {
+    const e = end[String(s.partition)];
+    if (e === undefined) continue;
+    if (!Number.isSafeInteger(e) || e < s.from || e > s.limit) {
+      throw new DataIntegrityError(
+        `refusing to log end offset ${e} of partition ${s.partition}: outside the readable span [${s.from}, ${s.limit}]`,
+        { hint: 'a bug planned this batch; nothing was logged, the next start plans it again' },
+      );
+    }
+  }
 }

@@ -21,8 +21,16 @@ export interface StateOperatorProgress {
   numRowsTotal: number;
   numRowsUpdated: number;
   numRowsRemoved: number;
+  /**
+   * Spark's meaning: rows that reached this operator's state store after partial aggregation and were late,
+   * i.e. distinct late (window, key) groups of this aggregation in the batch — not input rows.
+   */
   numRowsDroppedByWatermark: number;
   memoryUsedBytes: number;
+  /** brewline addition: late orders the filter dropped in the batch (the same for every gold operator). */
+  numLateOrders?: number;
+  /** brewline addition: their order lines (silver rows). */
+  numLateLines?: number;
 }
 
 export type DurationPhase =
@@ -76,7 +84,10 @@ export interface EngineSnapshot {
   watermarkMs: number;
   /** Last processed (committed) end offsets per partition. */
   committedOffsets: PartitionOffsets;
-  /** Totals since the lakehouse was created (not just this run). */
+  /**
+   * Totals since the lakehouse was created (not just this run). `droppedByWatermark` sums every state
+   * operator's numRowsDroppedByWatermark, as ops.stream_progress.num_rows_dropped_by_watermark does per batch.
+   */
   totals: { batches: number; inputRows: number; quarantined: number; droppedByWatermark: number };
   /** Wall-clock ms of the last progress or idle event. */
   lastEventAtMs: number | undefined;

@@ -16,3 +16,18 @@ export function advanceWatermark(
 export function isWindowLate(windowEndMs: number, watermarkMs: number): boolean {
   return windowEndMs <= watermarkMs;
 }
+
+/**
+ * The watermark that filters late rows in batch N (Spark's `getInputWatermarkForLateEvents`). With
+ * `spark.sql.streaming.statefulOperator.allowMultiple=true` (Spark ≥ 3.4's default, which uses
+ * PropagateWatermarkSimulator even for a single stateful operator) it is wm(N−1), the watermark of the batch
+ * before, while state is still evicted with wm(N): nothing is dropped in batches 0 and 1. With
+ * `allowMultiple=false` (UseSingleWatermarkPropagator) it is wm(N) itself.
+ */
+export function lateEventsWatermark(
+  previousBatchWatermarkMs: number,
+  batchWatermarkMs: number,
+  allowMultiple: boolean,
+): number {
+  return allowMultiple ? previousBatchWatermarkMs : batchWatermarkMs;
+}

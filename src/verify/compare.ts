@@ -6,6 +6,8 @@ import { formatEventTime, windowStart, type WindowSpec } from '../domain/time.js
 
 /** One line of an order the watermark dropped, as silver holds it (verify subtracts it from the ledger). */
 export interface DroppedLine {
+  /** The batch that dropped it (ops.watermark_drops.batch_id). */
+  batchId?: number;
   orderId: string;
   eventTimeMs: number;
   branch: string;
@@ -35,6 +37,26 @@ export interface LakehouseFacts {
   droppedLines: DroppedLine[];
   /** Distinct order ids in ops.watermark_drops (with or without silver lines). */
   droppedOrderIds: string[];
+  /**
+   * Every silver order with the batch that brought it and that batch's watermark wm(N) and wm(N−1)
+   * (from ops.batch_commits), so the late rule can be re-checked order by order. Absent: not checked.
+   */
+  orderBatches?: OrderBatch[];
+}
+
+export interface OrderBatch {
+  orderId: string;
+  eventTimeMs: number;
+  batchId: number;
+  batchWatermarkMs: number;
+  previousBatchWatermarkMs: number;
+}
+
+/** The rule `verify` holds update mode to (the query's settings, as ops.query_settings records them). */
+export interface VerifyRule {
+  outputMode: OutputMode;
+  /** Spark's statefulOperator.allowMultiple: late rows of batch N filtered with wm(N−1) (true) or wm(N). */
+  statefulOperatorAllowMultiple: boolean;
 }
 
 export interface Difference {
@@ -53,6 +75,7 @@ export interface Check {
 
 export interface VerifyReport {
   outputMode: OutputMode;
+  statefulOperatorAllowMultiple: boolean;
   checks: Check[];
   differences: Difference[];
   /** Orders the engine dropped (update mode) that the ledger lists as very_late. */
@@ -66,14 +89,19 @@ const NONE = '(missing)';
 /**
  * Compares a lakehouse with the simulator's ledger. Complete mode: gold must equal the ledger exactly.
  * Update mode: the expected gold is the ledger minus the orders the engine recorded as dropped by the
- * watermark; each of those must be a `very_late` order of the ledger, and the dropped rows the progress
- * reports must be exactly their lines. Silver, bronze and quarantine must match in both modes.
+ * watermark; each of those must be a `very_late` order of the ledger and late by the rule (window end ≤
+ * wm(N−1) with allowMultiple, Spark's default, else ≤ wm(N)), no kept order may be late by it, and the
+ * progress's dropped rows must be Spark's count: per batch, the late (window, key) groups of each of the
+ * three aggregations, summed. Silver, bronze and quarantine must match in both modes.
  */
 export function compareWithLedger(
   ledger: Ledger,
   facts: LakehouseFacts,
-  outputMode: OutputMode,
+  mode: OutputMode | VerifyRule,
 ): VerifyReport {
+  const rule: VerifyRule =
+    typeof mode === 'string' ? { outputMode: mode, statefulOperatorAllowMultiple: true } : mode;
+  const outputMode = rule.outputMode;
   const window: WindowSpec = {
     durationMs: ledger.window.duration_ms,
     slideMs: ledger.window.duration_ms,
@@ -141,7 +169,6 @@ export function compareWithLedger(
 
   const droppedIds = new Set(facts.droppedOrderIds);
   const notVeryLate = [...droppedIds].filter((id) => !veryLate.has(id));
-  const droppedLines = facts.droppedLines.length;
   if (outputMode === 'complete') {
     addScalarChecks(
       'ops.stream_progress',
@@ -154,14 +181,15 @@ export function compareWithLedger(
       'ops.stream_progress',
       [
         [
-          'rows dropped by watermark = lines of dropped orders',
-          String(droppedLines),
+          'rows dropped by watermark = late (window, key) groups of the three aggregations',
+          String(lateGroups(facts.droppedLines, window)),
           String(facts.progressDroppedRows),
         ],
       ],
       differences,
       checks,
     );
+    if (facts.orderBatches) checkLateRule(facts, rule, window, differences, checks);
     for (const id of notVeryLate) {
       differences.push({
         table: 'ops.watermark_drops',
@@ -180,11 +208,60 @@ export function compareWithLedger(
   const droppedVeryLate = [...droppedIds].filter((id) => veryLate.has(id)).length;
   return {
     outputMode,
+    statefulOperatorAllowMultiple: rule.statefulOperatorAllowMultiple,
     checks,
     differences,
     droppedVeryLate,
     keptVeryLate: veryLate.size - droppedVeryLate,
   };
+}
+
+/**
+ * Spark's numRowsDroppedByWatermark summed over the three gold aggregations: per batch, distinct late
+ * (window, branch), (window, item) and window groups. Lines without a batch count as one batch.
+ */
+function lateGroups(lines: readonly DroppedLine[], window: WindowSpec): number {
+  const groups = new Set<string>();
+  for (const l of lines) {
+    const start = windowStart(l.eventTimeMs, window);
+    const b = l.batchId ?? -1;
+    groups.add(`${b}|b|${start}|${l.branch}`);
+    groups.add(`${b}|p|${start}|${l.itemId}`);
+    groups.add(`${b}|h|${start}`);
+  }
+  return groups.size;
+}
+
+/** Re-checks every order against the late rule: dropped iff its window end ≤ the batch's late watermark. */
+function checkLateRule(
+  facts: LakehouseFacts,
+  rule: VerifyRule,
+  window: WindowSpec,
+  out: Difference[],
+  checks: Check[],
+): void {
+  const dropped = new Set(facts.droppedOrderIds);
+  const wrong: Difference[] = [];
+  const name = rule.statefulOperatorAllowMultiple ? 'wm(N−1)' : 'wm(N)';
+  for (const o of facts.orderBatches ?? []) {
+    const threshold = rule.statefulOperatorAllowMultiple ? o.previousBatchWatermarkMs : o.batchWatermarkMs;
+    const late = windowStart(o.eventTimeMs, window) + window.durationMs <= threshold;
+    if (late !== dropped.has(o.orderId)) {
+      wrong.push({
+        table: 'ops.watermark_drops',
+        key: o.orderId,
+        column: `late by ${name} (batch ${o.batchId}, ${iso(threshold)})`,
+        expected: late ? 'dropped' : 'kept',
+        actual: dropped.has(o.orderId) ? 'dropped' : 'kept',
+      });
+    }
+  }
+  out.push(...wrong);
+  checks.push({
+    name: `late rule (${name})`,
+    ok: wrong.length === 0,
+    detail: `${facts.orderBatches?.length ?? 0} orders checked, ${wrong.length} against the rule`,
+  });
 }
 
 type Cells = Record<string, string>;

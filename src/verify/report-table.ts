@@ -14,7 +14,11 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
 /** The human report of `brewline verify`: one line per check, then the differences (at most `limit`). */
 export function renderVerifyReport(report: VerifyReport, limit = 50): string {
   const out: string[] = [];
-  out.push(`verify (${report.outputMode} mode)`);
+  out.push(
+    report.outputMode === 'update'
+      ? `verify (update mode, late rows filtered with ${report.statefulOperatorAllowMultiple ? "wm(N−1): statefulOperator.allowMultiple=true, Spark's default" : 'wm(N): statefulOperator.allowMultiple=false'})`
+      : `verify (${report.outputMode} mode)`,
+  );
   out.push(
     textTable(
       ['check', 'result', 'detail'],

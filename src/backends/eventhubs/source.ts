@@ -31,7 +31,6 @@ export interface EventHubsSourceOptions {
   highWater?: number;
 }
 
-const decoder = new TextDecoder();
 /** How often `waitForData` asks the hub for new positions. */
 const WAIT_POLL_MS = 250;
 
@@ -104,7 +103,10 @@ export class EventHubsLagProbe implements LagProbe {
         };
       }),
     );
-    for (const p of positions) this.lastLatest.set(p.partition, p.latest);
+    // Only ever forward: a slower concurrent call (a status endpoint's) must not move the read clamp back.
+    for (const p of positions) {
+      this.lastLatest.set(p.partition, Math.max(p.latest, this.lastLatest.get(p.partition) ?? 0));
+    }
     return positions;
   }
 
@@ -277,7 +279,7 @@ export class EventHubsSource extends EventHubsLagProbe implements Source {
             partition: range.partition,
             offset: event.sequenceNumber,
             key: event.partitionKey,
-            value: decoder.decode(event.body),
+            value: event.body,
             timestampMs: event.enqueuedTimeMs,
             timestampType: 'EnqueuedTime',
           };

@@ -2,11 +2,13 @@ import { isAscii } from 'node:buffer';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { DataIntegrityError, ExternalError } from '../../errors.js';
-import type { OffsetRange, PartitionPosition, Source, SourceRecord } from '../types.js';
+import type { OffsetRange, PartitionOffsets, PartitionPosition, Source, SourceRecord } from '../types.js';
 
 const NEWLINE = 0x0a;
 const SCAN_CHUNK = 1 << 20;
-/** The largest read buffer kept for the next batch (bigger ranges allocate and drop their own). */
+/** Ranges are read (and decoded) through a buffer of at most this size; longer lines grow it. */
+const READ_CHUNK = 16 << 20;
+/** The largest read buffer kept for the next batch (a buffer grown for a huge line is dropped). */
 const MAX_KEPT_BUFFER = 64 << 20;
 
 export interface FileSourceOptions {
@@ -14,6 +16,8 @@ export interface FileSourceOptions {
   path: string;
   /** Clock for record timestamps (the time a line was read). @default Date.now */
   now?: () => number;
+  /** The read buffer's size: ranges are streamed through it, never held whole. @default 16 MiB */
+  readChunkBytes?: number;
 }
 
 /**
@@ -29,6 +33,7 @@ export class FileSource implements Source {
   private readonly path: string;
   private readonly topic: string;
   private readonly now: () => number;
+  private readonly readChunk: number;
   private handle: FileHandle | undefined;
   /** Bytes already scanned for newlines, and the end of the last complete line among them. */
   private scanned = 0;
@@ -43,6 +48,7 @@ export class FileSource implements Source {
     this.path = resolve(options.path);
     this.topic = basename(this.path);
     this.now = options.now ?? Date.now;
+    this.readChunk = Math.max(1, options.readChunkBytes ?? READ_CHUNK);
     this.id = `file:${this.path}`;
     this.description = `NDJSON file ${this.path}`;
   }
@@ -64,46 +70,86 @@ export class FileSource implements Source {
     return this.handle;
   }
 
+  /**
+   * Scans what the file gained since the last scan. Safe for concurrent callers (the engine and a status
+   * endpoint poll it at once): each call scans with its own local state and publishes it only if it got
+   * further, so the shared `scanned`/`completeEnd` pair always describes one consistent scan.
+   */
   async positions(): Promise<PartitionPosition[]> {
     const info = await stat(this.path);
-    if (info.size < this.scanned) {
+    let scanned = this.scanned;
+    let completeEnd = this.completeEnd;
+    if (info.size < scanned) {
       throw new DataIntegrityError(
-        `source file ${this.path} shrank from ${this.scanned} to ${info.size} bytes: offsets no longer match`,
+        `source file ${this.path} shrank from ${scanned} to ${info.size} bytes: offsets no longer match`,
         { hint: 'a file source must only grow; use a new checkpoint for a new file' },
       );
     }
-    const buffer = Buffer.allocUnsafe(SCAN_CHUNK);
-    while (this.scanned < info.size) {
-      const length = Math.min(SCAN_CHUNK, info.size - this.scanned);
-      const { bytesRead } = await this.file().read(buffer, 0, length, this.scanned);
+    const buffer =
+      scanned < info.size ? Buffer.allocUnsafe(Math.min(SCAN_CHUNK, info.size - scanned)) : undefined;
+    while (buffer && scanned < info.size) {
+      const length = Math.min(buffer.length, info.size - scanned);
+      const { bytesRead } = await this.file().read(buffer, 0, length, scanned);
       if (bytesRead === 0) break;
       const last = buffer.lastIndexOf(NEWLINE, bytesRead - 1);
-      if (last >= 0) this.completeEnd = this.scanned + last + 1;
-      this.scanned += bytesRead;
+      if (last >= 0) completeEnd = scanned + last + 1;
+      scanned += bytesRead;
+    }
+    if (scanned > this.scanned) {
+      this.scanned = scanned;
+      this.completeEnd = completeEnd;
     }
     return [{ partition: 0, earliest: 0, latest: this.completeEnd, latestTimestampMs: info.mtimeMs }];
   }
 
-  async offsetAfter(partition: number, from: number, count: number, limit: number): Promise<number> {
+  /** Refuses an end offset that is not a record boundary (a line end, or 0) of the file as it is now. */
+  async checkEnd(end: PartitionOffsets): Promise<void> {
+    for (const [partition, offset] of Object.entries(end)) {
+      this.checkPartition(Number(partition));
+      if (offset === 0) continue;
+      const probe = Buffer.alloc(1);
+      const { bytesRead } = await this.file().read(probe, 0, 1, offset - 1);
+      if (bytesRead !== 1 || probe[0] !== NEWLINE) {
+        throw new DataIntegrityError(
+          `refusing to log end offset ${offset} of ${this.path}: it is not the end of a line`,
+          { hint: 'a bug planned this batch; nothing was logged, the next start plans it again' },
+        );
+      }
+    }
+  }
+
+  async offsetAfter(
+    partition: number,
+    from: number,
+    count: number,
+    limit: number,
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): Promise<number> {
     this.checkPartition(partition);
-    const buffer = Buffer.allocUnsafe(SCAN_CHUNK);
+    const byteCap = Math.min(limit, from + maxBytes);
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(SCAN_CHUNK, limit - from)));
     let position = from;
     let remaining = count;
+    let lastEnd = from;
     while (position < limit && remaining > 0) {
-      const length = Math.min(SCAN_CHUNK, limit - position);
+      const length = Math.min(buffer.length, limit - position);
       const { bytesRead } = await this.file().read(buffer, 0, length, position);
       if (bytesRead === 0) break;
       let index = 0;
       while (remaining > 0) {
         const nl = buffer.indexOf(NEWLINE, index);
         if (nl < 0 || nl >= bytesRead) break;
+        const end = position + nl + 1;
+        // Past the byte budget: stop at the last line that fitted (the first line is always taken).
+        if (end > byteCap && lastEnd > from) return lastEnd;
+        lastEnd = end;
         remaining--;
         index = nl + 1;
       }
-      if (remaining === 0) return position + index;
+      if (remaining === 0) return lastEnd;
       position += bytesRead;
     }
-    return limit;
+    return lastEnd > from ? lastEnd : limit;
   }
 
   async read(ranges: readonly OffsetRange[]): Promise<SourceRecord[]> {
@@ -113,55 +159,87 @@ export class FileSource implements Source {
       this.checkPartition(range.partition);
       if (range.to <= range.from) continue;
       await this.checkLineStart(range.from);
-      const length = range.to - range.from;
-      const buffer = this.takeBuffer(length);
-      try {
-        await this.readRange(buffer, range, length, readAt, out);
-      } finally {
-        if (buffer.length <= MAX_KEPT_BUFFER) this.readBuffer = buffer;
-      }
+      await this.readRange(range, readAt, out);
     }
     return out;
   }
 
-  /** Reads one range's complete lines into `out`. */
-  private async readRange(
-    buffer: Buffer,
-    range: OffsetRange,
-    length: number,
-    readAt: number,
-    out: SourceRecord[],
-  ): Promise<void> {
-    let filled = 0;
-    while (filled < length) {
-      const { bytesRead } = await this.file().read(buffer, filled, length - filled, range.from + filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
+  /**
+   * Reads one range's lines into `out`, streaming it through a bounded buffer: a range of any size (even one
+   * logged before batches were bounded by bytes) is never held or decoded whole.
+   */
+  private async readRange(range: OffsetRange, readAt: number, out: SourceRecord[]): Promise<void> {
+    const length = range.to - range.from;
+    let buffer = this.takeBuffer(Math.min(length, this.readChunk));
+    /** Bytes at the start of `buffer` that are an incomplete line carried over from the last read. */
+    let carry = 0;
+    let position = range.from;
+    let lineStart = range.from;
+    try {
+      while (position < range.to) {
+        if (carry === buffer.length) {
+          // One line longer than the buffer: grow it to hold the line.
+          const bigger = Buffer.allocUnsafe(Math.min(length, buffer.length * 2));
+          buffer.copy(bigger, 0, 0, carry);
+          buffer = bigger;
+        }
+        const want = Math.min(buffer.length - carry, range.to - position);
+        const { bytesRead } = await this.file().read(buffer, carry, want, position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        const filled = carry + bytesRead;
+        const last = buffer.lastIndexOf(NEWLINE, filled - 1);
+        if (last < 0) {
+          carry = filled;
+          continue;
+        }
+        this.decodeLines(buffer, last + 1, lineStart, readAt, out);
+        carry = filled - (last + 1);
+        if (carry > 0) buffer.copy(buffer, 0, last + 1, filled);
+        lineStart += last + 1;
+      }
+    } finally {
+      if (buffer.length <= MAX_KEPT_BUFFER) this.readBuffer = buffer;
     }
-    if (filled < length || buffer[length - 1] !== NEWLINE) {
+    if (position < range.to || carry > 0) {
       throw new DataIntegrityError(
-        `source file ${this.path} has no complete line ending at byte ${range.to} (read ${filled} of ${length} bytes)`,
-        { hint: 'the file was truncated or replaced; it does not match the checkpoint' },
+        `source file ${this.path} has no complete line ending at byte ${range.to} (read ${position - range.from} of ${length} bytes)`,
+        {
+          hint: 'if the file was truncated or replaced it no longer matches the checkpoint; if it is intact, the last uncommitted batch logged a bad end: `brewline pipeline reset-uncommitted` drops it so it is planned again',
+        },
       );
     }
-    const offset = range.from;
-    if (isAscii(buffer.subarray(0, length))) {
-      // The usual case: one decode for the whole range, then slices of it. In ASCII one byte is one
-      // character, so string positions are byte offsets (and decoding as latin1 is exact and cheapest).
-      const text = buffer.toString('latin1', 0, length);
+  }
+
+  /** Decodes the complete lines in `buffer[0, length)` (which ends with a newline) starting at file `offset`. */
+  private decodeLines(
+    buffer: Buffer,
+    length: number,
+    offset: number,
+    readAt: number,
+    out: SourceRecord[],
+  ): void {
+    // The read buffer is reused: one copy of the chunk, and every record's bytes are a view into it.
+    const bytes = Buffer.from(buffer.subarray(0, length));
+    if (isAscii(bytes)) {
+      // The usual case: one decode per chunk, then slices of it. In ASCII one byte is one character, so
+      // string positions are byte offsets (and decoding as latin1 is exact and cheapest).
+      const text = bytes.toString('latin1');
       let begin = 0;
       while (begin < length) {
         const nl = text.indexOf('\n', begin);
-        out.push(fileRecord(this.topic, offset + begin, text.slice(begin, nl), readAt));
+        out.push(
+          fileRecord(this.topic, offset + begin, bytes.subarray(begin, nl), text.slice(begin, nl), readAt),
+        );
         begin = nl + 1;
       }
       return;
     }
     let start = 0;
     while (start < length) {
-      const nl = buffer.indexOf(NEWLINE, start);
-      // Invalid UTF-8 becomes U+FFFD (Buffer decoding is lossy, never throws): nothing is dropped.
-      out.push(fileRecord(this.topic, offset + start, buffer.toString('utf8', start, nl), readAt));
+      const nl = bytes.indexOf(NEWLINE, start);
+      // Exact bytes, not decoded here: the pipeline checks their UTF-8 (invalid → quarantine, rule utf8).
+      out.push(fileRecord(this.topic, offset + start, bytes.subarray(start, nl), undefined, readAt));
       start = nl + 1;
     }
   }
@@ -197,13 +275,20 @@ export class FileSource implements Source {
 }
 
 /** One record, always built in the same property order so every record shares one object shape. */
-function fileRecord(topic: string, offset: number, value: string, readAt: number): SourceRecord {
+function fileRecord(
+  topic: string,
+  offset: number,
+  value: Uint8Array,
+  text: string | undefined,
+  readAt: number,
+): SourceRecord {
   return {
     topic,
     partition: 0,
     offset,
     key: null,
     value,
+    text,
     timestampMs: readAt,
     timestampType: 'IngestTime',
   };

@@ -171,7 +171,8 @@ export class KafkaSource implements Source {
     const out: PartitionPosition[] = [];
     for (let partition = 0; partition < latest.length; partition++) {
       const end = Number(latest[partition] ?? 0n);
-      this.lastLatest.set(partition, end);
+      // Only ever forward: a slower concurrent call (a status endpoint's) must not move the baseline back.
+      this.lastLatest.set(partition, Math.max(end, this.lastLatest.get(partition) ?? 0));
       out.push({ partition, earliest: Number(earliest[partition] ?? 0n), latest: end });
     }
     return out;

@@ -144,3 +144,53 @@ describe('Kafka connection settings', () => {
     });
   });
 });
+
+describe('the Event Hubs preset goes only to the namespace it names (issue 10 item 5)', () => {
+  it('does not send the connection string to other brokers given by flag or KAFKA_BROKERS', () => {
+    // Given EVENTHUB_CONNECTION_STRING is set and the brokers are somewhere else
+    for (const [config, env] of [
+      [{ kind: 'kafka', brokers: '127.0.0.1:39500' }, { EVENTHUB_CONNECTION_STRING: CONNECTION }],
+      [{ kind: 'kafka' }, { EVENTHUB_CONNECTION_STRING: CONNECTION, KAFKA_BROKERS: '127.0.0.1:39500' }],
+    ] as const) {
+      const c = resolveKafkaConnection(kafkaSinkSchema.parse(config), env);
+      // Then no SASL password (and no preset TLS) goes to them
+      expect(c.brokers).toEqual(['127.0.0.1:39500']);
+      expect(c.sasl).toBeUndefined();
+      expect(c.tls).toBe(false);
+      expect(c.eventHubs).toBe(false);
+      expect(JSON.stringify(c)).not.toContain(KEY);
+      expect(c.topic).toBe('orders');
+    }
+  });
+
+  it('still applies it to the namespace’s own Kafka endpoint given explicitly', () => {
+    const c = resolveKafkaConnection(
+      kafkaSinkSchema.parse({ kind: 'kafka', brokers: 'himalayan-java.servicebus.windows.net:9093' }),
+      { EVENTHUB_CONNECTION_STRING: CONNECTION },
+    );
+    expect(c.sasl?.username).toBe('$ConnectionString');
+    expect(c.tls).toEqual({ rejectUnauthorized: true });
+    expect(c.eventHubs).toBe(true);
+  });
+
+  it('refuses a configured connection string paired with another namespace’s brokers, without echoing it', () => {
+    let caught: unknown;
+    try {
+      resolveKafkaConnection(
+        kafkaSinkSchema.parse({
+          kind: 'kafka',
+          brokers: 'evil.example:9093',
+          eventHubsConnectionString: CONNECTION,
+        }),
+        {},
+      );
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const { message } = describeError(caught);
+    expect(message).toMatch(/himalayan-java\.servicebus\.windows\.net/);
+    expect(message).toMatch(/evil\.example:9093/);
+    expect(message).not.toContain(KEY);
+  });
+});

@@ -54,7 +54,7 @@ export interface Harness {
   lakehousePath: string;
   checkpointDir: string;
   /** Appends messages to one partition of the bus (the next batch boundaries are set by maxRecords). */
-  send(values: readonly string[], partition?: number): void;
+  send(values: readonly (string | Uint8Array)[], partition?: number): void;
   /** Runs available-now to the end; returns the progress of each batch. */
   runAvailableNow(
     options?: RunOptions,
@@ -70,6 +70,8 @@ export interface RunOptions {
   window?: WindowSpec;
   watermarkDelayMs?: number;
   startingOffsets?: 'earliest' | 'latest';
+  statefulOperatorAllowMultiple?: boolean;
+  noDataMicroBatches?: boolean;
   lakehouse?: (path: string) => PipelineLakehouse;
 }
 
@@ -102,6 +104,12 @@ export function harness(partitions = 1): Harness {
         window: options.window ?? NEPAL_HOURLY_WINDOW,
         watermarkDelayMs: options.watermarkDelayMs ?? 10 * 60_000,
         ...(options.startingOffsets ? { startingOffsets: options.startingOffsets } : {}),
+        ...(options.statefulOperatorAllowMultiple === undefined
+          ? {}
+          : { statefulOperatorAllowMultiple: options.statefulOperatorAllowMultiple }),
+        ...(options.noDataMicroBatches === undefined
+          ? {}
+          : { noDataMicroBatches: options.noDataMicroBatches }),
         clock: new VirtualClock(Date.UTC(2026, 10, 26, 12)),
       });
       const events: EngineEvent[] = [];

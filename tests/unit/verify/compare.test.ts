@@ -111,7 +111,8 @@ function updateFacts(): LakehouseFacts {
     branch: [{ windowStartMs: W, branch: 'Jhamsikhel', revenuePaisa: 37000, orders: 1, items: 2 }],
     product: [completeFacts().product[0]!],
     hourly: [{ windowStartMs: W, revenuePaisa: 37000, orders: 1, items: 2, avgOrderValuePaisa: 37000 }],
-    progressDroppedRows: 1,
+    // One late order, one line: one (window, branch), one (window, item) and one window group.
+    progressDroppedRows: 3,
     droppedOrderIds: ['o2'],
     droppedLines: [
       {
@@ -171,7 +172,7 @@ describe('compareWithLedger', () => {
     const facts = { ...updateFacts(), progressDroppedRows: 0 };
     const report = compareWithLedger(l, facts, 'update');
     expect(report.differences.map((d) => `${d.table} ${d.column}`)).toEqual([
-      'ops.stream_progress rows dropped by watermark = lines of dropped orders',
+      'ops.stream_progress rows dropped by watermark = late (window, key) groups of the three aggregations',
       'ops.watermark_drops fault kind',
     ]);
   });
@@ -182,5 +183,43 @@ describe('compareWithLedger', () => {
       true,
     );
     expect(report.differences.some((d) => d.table === 'ops.stream_progress')).toBe(true);
+  });
+
+  it("in update mode re-checks each order against the late rule it ran with (wm(N−1) by Spark's default)", () => {
+    // o1 came in batch 1 (wm(0) = 0, wm(1) = 03:20); o2 in batch 2 (wm(1) = 03:20): window end 03:15 ≤ 03:20
+    const wm1 = Date.parse('2026-11-26T03:20:00.000Z');
+    const facts: LakehouseFacts = {
+      ...updateFacts(),
+      orderBatches: [
+        { orderId: 'o1', eventTimeMs: W, batchId: 1, batchWatermarkMs: wm1, previousBatchWatermarkMs: 0 },
+        {
+          orderId: 'o2',
+          eventTimeMs: W + 60_000,
+          batchId: 2,
+          batchWatermarkMs: wm1,
+          previousBatchWatermarkMs: wm1,
+        },
+      ],
+    };
+    const spark = compareWithLedger(ledger(), facts, {
+      outputMode: 'update',
+      statefulOperatorAllowMultiple: true,
+    });
+    expect(spark.differences).toEqual([]);
+    expect(spark.checks.find((c) => c.name.startsWith('late rule'))).toMatchObject({ ok: true });
+    // With allowMultiple=false, o1 (batch 1, window end 03:15 ≤ wm(1)) should have been dropped too
+    const single = compareWithLedger(ledger(), facts, {
+      outputMode: 'update',
+      statefulOperatorAllowMultiple: false,
+    });
+    expect(single.differences).toEqual([
+      {
+        table: 'ops.watermark_drops',
+        key: 'o1',
+        column: 'late by wm(N) (batch 1, 2026-11-26T03:20:00.000Z)',
+        expected: 'dropped',
+        actual: 'kept',
+      },
+    ]);
   });
 });

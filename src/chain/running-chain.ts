@@ -1,0 +1,140 @@
+import type { LagProbe } from '../backends/types.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { LocalFeed } from '../monitor/local-feed.js';
+import { MonitorModel, type MonitorModelOptions } from '../monitor/monitor-model.js';
+import type { Simulation } from '../simulator/index.js';
+import type { SimulatorStore } from '../simulator/snapshot-types.js';
+import { caughtUp, type PipelineEngine } from './pipeline-engine.js';
+
+/** How the chain's monitor model reads and refreshes (demo's dashboard / headless lines). */
+export interface ChainMonitorOptions {
+  readonly mode: MonitorModelOptions['mode'];
+  readonly refreshMs?: number;
+  readonly verdictWindow?: number;
+  readonly stopAfterMs?: number;
+  readonly thresholds?: MonitorModelOptions['thresholds'];
+  /** Printable names for the header. */
+  readonly source: string;
+  readonly sink: string;
+}
+
+export interface ChainOptions {
+  readonly engine: PipelineEngine;
+  /**
+   * The engine's source as a lag probe: fresh latest offsets for lag and for draining. Closed by `close()`.
+   * Absent when brewline cannot read the engine's source positions (Spark's file source): no lag, no drain.
+   */
+  readonly probe?: LagProbe | undefined;
+  /** The load generator (`demo`); stopped first on `stop()`. */
+  readonly simulation?: Simulation;
+  /**
+   * Start the engine only once the simulator's sink is open: a broker topic or hub must exist (the sink
+   * creates or checks it) before the engine reads it. @default false
+   */
+  readonly engineAfterSinkOpens?: boolean;
+  /** A monitor model over the engine, the simulator, the probe and a reader on the engine's tables. */
+  readonly monitor?: ChainMonitorOptions;
+  /** @default systemClock */
+  readonly clock?: Clock;
+}
+
+export interface RunningChain {
+  readonly engine: PipelineEngine;
+  readonly model: MonitorModel | undefined;
+  /** Settles when the engine's run ends; rejects when it failed. */
+  readonly engineRun: Promise<void>;
+  /**
+   * Stops the load generator, lets the engine process what was sent (bounded by `drainTimeoutMs`; 0 = do not
+   * wait), then stops the engine and waits for its run to end.
+   */
+  stop(drainTimeoutMs?: number): Promise<void>;
+  /** Stops the model, closes the engine (and its readers) and the probe. True unless the engine failed. */
+  close(): Promise<boolean>;
+}
+
+/**
+ * The composition of a running chain, shared by `demo`, `pipeline run` and the e2e tests: opens the engine's
+ * lakehouse, starts the simulator (if any), the engine and the monitor model, and owns the order of drain
+ * and shutdown. Which engine computes the pipeline is the caller's choice (`PipelineEngine`).
+ */
+export async function startChain(options: ChainOptions): Promise<RunningChain> {
+  const { engine, probe, simulation } = options;
+  const clock = options.clock ?? systemClock;
+  await engine.open();
+  let model: MonitorModel | undefined;
+  if (options.monitor) {
+    const m = options.monitor;
+    model = new MonitorModel({
+      feed: new LocalFeed({
+        engine,
+        simulator: simulation,
+        probe,
+        lakehouse: await engine.reader(),
+        source: m.source,
+        sink: m.sink,
+        clock,
+      }),
+      mode: m.mode,
+      clock,
+      ...(m.refreshMs === undefined ? {} : { refreshMs: m.refreshMs }),
+      ...(m.verdictWindow === undefined ? {} : { verdictWindow: m.verdictWindow }),
+      ...(m.stopAfterMs === undefined ? {} : { stopAfterMs: m.stopAfterMs }),
+      ...(m.thresholds === undefined ? {} : { thresholds: m.thresholds }),
+    });
+  }
+
+  const stopSimulation = new AbortController();
+  const simulationRun = simulation?.run(stopSimulation.signal);
+  if (simulation && simulationRun && options.engineAfterSinkOpens)
+    await sinkOpened(simulation, simulationRun);
+  const engineRun = engine.run();
+  // Failures surface through engineRun's callers and the snapshot; never as an unhandled rejection.
+  engineRun.catch(() => undefined);
+  model?.start();
+
+  return {
+    engine,
+    model,
+    engineRun,
+    async stop(drainTimeoutMs = 0): Promise<void> {
+      stopSimulation.abort();
+      await simulationRun;
+      const deadline = clock.now() + drainTimeoutMs;
+      while (probe && clock.now() < deadline && !ended(engine)) {
+        if (caughtUp(await probe.positions(), engine.getSnapshot().committedOffsets)) break;
+        await clock.sleep(100);
+      }
+      engine.stop();
+      await engineRun.catch(() => undefined);
+    },
+    async close(): Promise<boolean> {
+      await model?.stop();
+      await engine.close();
+      await probe?.close();
+      return engine.getSnapshot().status !== 'failed';
+    },
+  };
+}
+
+function ended(engine: PipelineEngine): boolean {
+  const status = engine.getSnapshot().status;
+  return status === 'failed' || status === 'stopped';
+}
+
+/** Resolves once the simulator's sink is open (its status leaves `starting`); rejects if opening failed. */
+function sinkOpened(store: SimulatorStore, run: Promise<unknown>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const check = (): void => {
+      if (store.getSnapshot().status !== 'starting') {
+        unsubscribe();
+        resolve();
+      }
+    };
+    const unsubscribe = store.subscribe(check);
+    run.then(
+      () => (unsubscribe(), resolve()),
+      (error: unknown) => (unsubscribe(), reject(error)),
+    );
+    check();
+  });
+}
