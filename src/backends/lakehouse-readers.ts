@@ -31,7 +31,10 @@ export async function lakehouseKind(value: string): Promise<LakehouseKind> {
  * Opens a read-only reader for a `--lakehouse` value (`verify`, `query`, the monitor): the DuckDB file
  * read-only, or the Delta folder through DuckDB's built-in Parquet reader. The caller closes it.
  */
-export async function openLakehouseReader(value: string): Promise<LakehouseReader> {
+export async function openLakehouseReader(
+  value: string,
+  options: { sandboxed?: boolean } = {},
+): Promise<LakehouseReader> {
   if ((await lakehouseKind(value)) === 'delta') {
     const { DeltaLakehouseReader } = await import('./delta/delta-lakehouse-reader.js');
     const reader = new DeltaLakehouseReader({ dir: value });
@@ -39,7 +42,12 @@ export async function openLakehouseReader(value: string): Promise<LakehouseReade
     return reader;
   }
   const { DuckDBLakehouse } = await import('./duckdb/duckdb-lakehouse.js');
-  const lakehouse = new DuckDBLakehouse({ path: value, readOnly: true });
+  // `sandboxed` (brewline query): no file, network or extension access beyond the lakehouse file itself.
+  const lakehouse = new DuckDBLakehouse({
+    path: value,
+    readOnly: true,
+    sandboxed: options.sandboxed ?? false,
+  });
   await lakehouse.open();
   return lakehouse;
 }

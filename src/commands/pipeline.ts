@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { checkOutputPath } from '../config/output-paths.js';
 import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
 import type { FlagValue } from '../config/load.js';
 import { ConfigError } from '../errors.js';
@@ -91,8 +92,20 @@ export function registerPipeline(program: Command): Command {
         const flags: FlagValue[] = [...flagValues(command, FLAGS), ...sourceFlagValues(command)];
         const config = resolveConfig(command, flags);
         const p = config.pipeline;
+        if (config.source.kind === 'bus') {
+          // Nothing outside this process can write to its in-process bus: the query would wait forever.
+          throw new ConfigError('pipeline run needs a source another process writes to', {
+            hint: 'pass --source file:PATH, kafka or eventhubs (the in-process bus exists only inside `brewline demo`)',
+          });
+        }
+        const kind = engineKind(command.opts<{ engine?: string }>().engine);
+        if (kind === 'embedded') {
+          // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
+          checkOutputPath(p.lakehouse, 'file', '--lakehouse');
+          checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
+        }
         const choice = await createEngine({
-          kind: engineKind(command.opts<{ engine?: string }>().engine),
+          kind,
           config,
           catalog: catalogFor(config),
           trigger: p.availableNow ? { kind: 'availableNow' } : { kind: 'interval', intervalMs: p.trigger },

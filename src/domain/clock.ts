@@ -75,6 +75,18 @@ export class VirtualClock implements Clock {
     });
   }
 
+  /**
+   * Lets pending work run until some task is asleep on this clock again: a loop catching up after `advance`
+   * yields with setImmediate as often as real time (a loaded machine) dictates, so a fixed number of turns is
+   * a wall-clock guess. Bounded: rejects after `maxTurns` turns with nothing asleep.
+   */
+  async untilSleeping(maxTurns = 1_000_000): Promise<void> {
+    for (let turn = 0; this.sleepers.length === 0; turn++) {
+      if (turn >= maxTurns) throw new Error(`nothing slept on the virtual clock within ${maxTurns} turns`);
+      await settle();
+    }
+  }
+
   /** Number of pending sleepers (useful to assert that something is waiting). */
   get pending(): number {
     return this.sleepers.length;

@@ -186,6 +186,8 @@ describe('simulation: the producer', () => {
     const running = sim.run();
     for (const realMs of [5_000, 20_000, 45_000]) {
       await clock.advance(realMs - clock.now());
+      // Caught up once the producer sleeps until its next due message (or linger) again.
+      await clock.untilSleeping();
       const simNow = START + clock.now() * 60;
       const sent = sink.received.length;
       // Everything due more than one linger ago has been sent; nothing due in the future has.
