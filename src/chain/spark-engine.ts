@@ -95,6 +95,7 @@ export class SparkEngine implements PipelineEngine {
   private stopRequested = false;
   private followed: string | undefined;
   private gold: BatchProgress | undefined;
+  private readonly names = new Map<string, string>();
   private snapshot: EngineSnapshot;
 
   constructor(options: SparkEngineOptions) {
@@ -222,6 +223,7 @@ export class SparkEngine implements PipelineEngine {
     const now = Date.now();
     switch (event.event) {
       case 'started': {
+        this.names.set(event.queryId, event.queryName);
         if (!this.isPrimary(event.queryName)) return;
         this.update({
           status: 'running',
@@ -260,21 +262,25 @@ export class SparkEngine implements PipelineEngine {
         this.onProgress(progress, now);
         return;
       }
-      case 'idle':
-        if (!this.isPrimary(event.queryName)) return;
+      case 'idle': {
+        const name = event.queryName || this.names.get(event.queryId) || '';
+        if (name !== this.followed) return;
         if (!this.stopRequested) this.update({ status: 'idle', lastEventAtMs: now });
-        this.emit({ type: 'idle', queryName: event.queryName, timestamp: event.timestamp });
+        this.emit({ type: 'idle', queryName: name, timestamp: event.timestamp });
         return;
-      case 'terminated':
+      }
+      case 'terminated': {
+        const name = event.queryName || this.names.get(event.queryId) || '';
         if (event.error) this.update({ error: event.error });
-        if (event.queryName !== this.followed) return;
+        if (name !== this.followed) return;
         this.emit({
           type: 'terminated',
-          queryName: event.queryName,
+          queryName: name,
           timestamp: event.timestamp,
           ...(event.error ? { error: event.error } : {}),
         });
         return;
+      }
     }
   }
 

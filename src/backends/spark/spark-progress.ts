@@ -22,8 +22,8 @@ export type SparkJobEvent =
   | { event: 'started'; queryName: string; queryId: string; runId: string; timestamp: string }
   | { event: 'progress'; progress: BatchProgress }
   | { event: 'silver'; queryName: string; batchId: number; silver: SilverCounts }
-  | { event: 'idle'; queryName: string; timestamp: string }
-  | { event: 'terminated'; queryName: string; timestamp: string; error?: string };
+  | { event: 'idle'; queryName: string; queryId: string; timestamp: string }
+  | { event: 'terminated'; queryName: string; queryId: string; timestamp: string; error?: string };
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -192,23 +192,28 @@ export function parseProtocolLine(line: string): SparkJobEvent | undefined {
     case 'idle':
       return {
         event: 'idle',
-        queryName: str(value['queryName'] ?? value['name'], 'orders'),
+        queryName: str(value['queryName'] ?? value['name']),
+        queryId: str(value['queryId'] ?? value['id']),
         timestamp: str(value['timestamp'], now),
       };
     case 'error':
       return {
         event: 'terminated',
-        queryName: str(value['queryName'] ?? value['name'], ''),
+        queryName: str(value['queryName'] ?? value['name']),
+        queryId: str(value['queryId'] ?? value['id']),
         timestamp: now,
         error: str(value['message'], 'the Spark job failed'),
       };
-    case 'terminated':
+    case 'terminated': {
+      const error = value['error'] ?? value['exception'];
       return {
         event: 'terminated',
-        queryName: str(value['queryName'] ?? value['name'], 'orders'),
+        queryName: str(value['queryName'] ?? value['name']),
+        queryId: str(value['queryId'] ?? value['id']),
         timestamp: str(value['timestamp'], now),
-        ...(typeof value['error'] === 'string' && value['error'] !== '' ? { error: value['error'] } : {}),
+        ...(typeof error === 'string' && error !== '' ? { error } : {}),
       };
+    }
     default:
       return undefined;
   }
