@@ -3,6 +3,16 @@ import { resolve } from 'node:path';
 import { ExternalError } from '../errors.js';
 import type { LakehouseReader } from './types.js';
 
+/** The `--lakehouse` value that means the Databricks SQL warehouse (PLAN interface 5). */
+export const DATABRICKS_LAKEHOUSE = 'databricks';
+
+export interface DatabricksReaderOptions {
+  /** `--profile` of ~/.databrickscfg (else DATABRICKS_CONFIG_PROFILE / the environment). */
+  readonly profile?: string | undefined;
+  /** Where a line like "the warehouse is starting" goes. @default stderr */
+  readonly notice?: (line: string) => void;
+}
+
 /** Which kind of lakehouse a `--lakehouse` value names (PLAN interface 5). */
 export type LakehouseKind = 'duckdb' | 'delta';
 
@@ -33,8 +43,16 @@ export async function lakehouseKind(value: string): Promise<LakehouseKind> {
  */
 export async function openLakehouseReader(
   value: string,
-  options: { sandboxed?: boolean } = {},
+  options: DatabricksReaderOptions & { sandboxed?: boolean } = {},
 ): Promise<LakehouseReader> {
+  if (value === DATABRICKS_LAKEHOUSE) {
+    // The SQL warehouse of the workspace unified auth names (DATABRICKS_HOST, a profile, …); opens on its first query.
+    const { openDatabricksWorkspace } = await import('./databricks/workspace.js');
+    return openDatabricksWorkspace({
+      profile: options.profile,
+      notice: options.notice ?? ((line) => void process.stderr.write(`${line}\n`)),
+    }).reader();
+  }
   if ((await lakehouseKind(value)) === 'delta') {
     const { DeltaLakehouseReader } = await import('./delta/delta-lakehouse-reader.js');
     const reader = new DeltaLakehouseReader({ dir: value });

@@ -7,14 +7,18 @@ import { createSource } from '../backends/sources.js';
 import type { StatusFeed } from '../monitor/feed-types.js';
 import { SourceCheckedFeed } from '../monitor/source-checked-feed.js';
 import { RemoteFeed } from '../monitor/status-client.js';
+import { WarehouseFeed } from '../monitor/warehouse-feed.js';
+import { DATABRICKS_LAKEHOUSE, openLakehouseReader } from '../backends/lakehouse-readers.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
 import { showDashboard, untilStopped, viewOptions } from './view-options.js';
 import { action, flagValues, resolveConfig } from './shared.js';
+import { THRESHOLDS_HELP } from './threshold-option.js';
 
 const FLAGS: Readonly<Record<string, string>> = {
   url: 'monitor.url',
   refresh: 'monitor.refresh',
   reportInterval: 'monitor.reportInterval',
+  thresholds: 'monitor.thresholds',
 };
 
 export function registerMonitor(program: Command): Command {
@@ -28,7 +32,14 @@ export function registerMonitor(program: Command): Command {
     .option('--report-interval <interval>', 'headless: one line this often (default 5s)')
     .option('--duration <time>', 'stop after this much real time (default: until q or Ctrl+C)')
     .option('--plain', 'no dashboard: periodic readable lines (the default when stdout is not a terminal)')
-    .option('--json', 'no dashboard: periodic JSON lines');
+    .option('--json', 'no dashboard: periodic JSON lines')
+    .option(
+      '--lakehouse <databricks>',
+      'attach to Databricks: gold and ops.stream_progress from the SQL warehouse',
+    )
+    .option('--profile <name>', '--lakehouse databricks: ~/.databrickscfg profile')
+    .option('--query-name <name>', '--lakehouse databricks: the streaming query to follow (default orders)')
+    .option('--thresholds <list>', THRESHOLDS_HELP);
   return addSourceOptions(monitor)
     .addHelpText(
       'after',
@@ -42,12 +53,29 @@ export function registerMonitor(program: Command): Command {
         const sourceFlags = sourceFlagValues(command);
         const config = resolveConfig(command, [...flagValues(command, FLAGS), ...sourceFlags]);
         const url = config.monitor.url;
-        if (url === undefined) {
+        const dbx = command.opts<{ lakehouse?: string; profile?: string; queryName?: string }>();
+        const onWarehouse = dbx.lakehouse === DATABRICKS_LAKEHOUSE;
+        if (dbx.lakehouse !== undefined && !onWarehouse) {
+          throw new ConfigError(
+            `monitor --lakehouse takes only "databricks", got ${JSON.stringify(dbx.lakehouse)}`,
+            {
+              hint: 'for a local pipeline use `pipeline run --status-port 9464` and `monitor --url http://127.0.0.1:9464`',
+            },
+          );
+        }
+        if (url === undefined && !onWarehouse) {
           throw new ConfigError('monitor needs the status endpoint of a running pipeline', {
-            hint: 'start `brewline pipeline run --status-port 9464`, then `brewline monitor --url http://127.0.0.1:9464`',
+            hint: 'start `brewline pipeline run --status-port 9464`, then `brewline monitor --url http://127.0.0.1:9464` (or --lakehouse databricks)',
           });
         }
-        const remote = new RemoteFeed({ url });
+        // Databricks: stream health from ops.stream_progress and gold from the SQL warehouse.
+        const remote: StatusFeed = onWarehouse
+          ? new WarehouseFeed({
+              reader: await openLakehouseReader(DATABRICKS_LAKEHOUSE, { profile: dbx.profile }),
+              queryName: dbx.queryName ?? 'orders',
+              clock: systemClock,
+            })
+          : new RemoteFeed({ url: url! });
         let feed: StatusFeed = remote;
         if (sourceFlags.length > 0) {
           if (config.source.kind === 'bus') {
@@ -66,6 +94,7 @@ export function registerMonitor(program: Command): Command {
           refreshMs: config.monitor.refresh,
           verdictWindow: config.monitor.verdictWindow,
           stopAfterMs: config.monitor.stopAfter,
+          thresholds: config.monitor.thresholds,
         });
         // Fail fast with one clear line when nothing answers, instead of a dashboard full of errors.
         await feed.readStream();

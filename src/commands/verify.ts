@@ -9,6 +9,7 @@ import { readCheckpointMetadata } from '../pipeline/checkpoint.js';
 import { compareWithLedger, type VerifyRule } from '../verify/compare.js';
 import { readLakehouseFacts, readQuerySettings } from '../verify/lakehouse-facts.js';
 import { renderVerifyReport } from '../verify/report-table.js';
+import { readWarehouseFacts, readWarehouseQuerySettings } from '../verify/warehouse-facts.js';
 import { action, flagValues, resolveConfig } from './shared.js';
 
 function readLedger(path: string): Ledger {
@@ -85,7 +86,7 @@ export function registerVerify(program: Command): Command {
     .requiredOption('--ledger <file>', 'the ledger written by `brewline simulate --ledger`')
     .option(
       '--lakehouse <path>',
-      'DuckDB file or Delta lakehouse folder (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)',
+      'DuckDB file, Delta lakehouse folder, or "databricks" (a SQL warehouse; default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)',
     )
     .option(
       '--output-mode <mode>',
@@ -97,6 +98,7 @@ export function registerVerify(program: Command): Command {
     )
     .option('--checkpoint <dir>', 'checkpoint to read the settings from when the lakehouse lacks them')
     .option('--query-name <name>', 'the streaming query to check (default orders)')
+    .option('--profile <name>', '--lakehouse databricks: ~/.databrickscfg profile')
     .option('--json', 'print the report as JSON')
     .action(
       action(async (_opts: unknown, command: Command) => {
@@ -113,12 +115,18 @@ export function registerVerify(program: Command): Command {
         );
         const explicit = (option: string): boolean => command.getOptionValueSource(option) === 'cli';
         const ledger = readLedger(opts.ledger);
-        const lakehouse = await openLakehouseReader(config.pipeline.lakehouse);
+        const lakehouse = await openLakehouseReader(config.pipeline.lakehouse, {
+          profile: command.opts<{ profile?: string }>().profile,
+        });
+        // A Databricks SQL warehouse speaks Databricks SQL and binds parameters: its own fact queries.
+        const warehouse = lakehouse.kind === 'databricks';
         let report;
         try {
           const rule = resolveVerifyRule(
-            (await readQuerySettings(lakehouse, config.pipeline.queryName)) ??
-              settingsOfCheckpoint(config.pipeline.checkpoint),
+            (await (warehouse ? readWarehouseQuerySettings : readQuerySettings)(
+              lakehouse,
+              config.pipeline.queryName,
+            )) ?? settingsOfCheckpoint(config.pipeline.checkpoint),
             {
               outputMode: explicit('outputMode') ? config.pipeline.outputMode : undefined,
               statefulOperatorAllowMultiple: explicit('statefulOperatorAllowMultiple')
@@ -127,7 +135,10 @@ export function registerVerify(program: Command): Command {
             },
             config.pipeline.outputMode,
           );
-          const facts = await readLakehouseFacts(lakehouse, config.pipeline.queryName);
+          const facts = await (warehouse ? readWarehouseFacts : readLakehouseFacts)(
+            lakehouse,
+            config.pipeline.queryName,
+          );
           report = compareWithLedger(ledger, facts, rule);
         } finally {
           await lakehouse.close();

@@ -37,7 +37,7 @@ export interface DatabricksSettingsInput {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** `--profile`; overrides `DATABRICKS_CONFIG_PROFILE`. */
   readonly profile?: string | undefined;
-  /** `--warehouse` (an id or an HTTP path); overrides the environment. */
+  /** A warehouse id or HTTP path given by the caller; overrides the environment. */
   readonly warehouse?: string | undefined;
   /** Home directory for the default config file (tests). @default os.homedir() */
   readonly home?: string;
@@ -127,11 +127,13 @@ export function resolveDatabricksSettings(input: DatabricksSettingsInput = {}): 
   const clientId = attr('DATABRICKS_CLIENT_ID', 'client_id');
   const clientSecret = attr('DATABRICKS_CLIENT_SECRET', 'client_secret');
   const authType = attr('DATABRICKS_AUTH_TYPE', 'auth_type');
+  // Databricks' own names for an Entra ID service principal; without them DefaultAzureCredential decides
+  // (AZURE_* environment, workload identity, managed identity, Azure CLI).
   const azure: DatabricksCredentials = {
     kind: 'azure',
-    tenantId: attr('ARM_TENANT_ID', 'azure_tenant_id') ?? get('AZURE_TENANT_ID'),
-    clientId: attr('ARM_CLIENT_ID', 'azure_client_id') ?? get('AZURE_CLIENT_ID'),
-    clientSecret: attr('ARM_CLIENT_SECRET', 'azure_client_secret') ?? get('AZURE_CLIENT_SECRET'),
+    tenantId: attr('ARM_TENANT_ID', 'azure_tenant_id'),
+    clientId: attr('ARM_CLIENT_ID', 'azure_client_id'),
+    clientSecret: attr('ARM_CLIENT_SECRET', 'azure_client_secret'),
   };
   let credentials: DatabricksCredentials;
   const need = (value: string | undefined, what: string): string => {

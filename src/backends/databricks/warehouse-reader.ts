@@ -1,4 +1,5 @@
 import type { DBSQLClient } from '@databricks/sql';
+import type { Clock } from '../../domain/clock.js';
 import { ConfigError, ExternalError } from '../../errors.js';
 import type { LakehouseReader, QueryParameter, QueryResult } from '../types.js';
 import type { DatabricksSettings } from './databricks-config.js';
@@ -7,6 +8,11 @@ import { refusedTokenLine, type DatabricksRestClient } from './rest-client.js';
 import type { TokenSource } from './token-source.js';
 import { ensureWarehouseRunning } from './warehouse.js';
 
+/** The warehouse ran the statement and refused it (syntax, a missing table): the SQL's fault, not the sign-in's. */
+export class WarehouseSqlError extends ExternalError {
+  readonly sqlError = true;
+}
+
 type IDBSQLSession = Awaited<ReturnType<DBSQLClient['openSession']>>;
 
 export interface WarehouseReaderOptions {
@@ -14,13 +20,14 @@ export interface WarehouseReaderOptions {
   readonly tokens: TokenSource;
   readonly rest: DatabricksRestClient;
   readonly log?: DriverLog;
-  /** One line for the user (a warehouse starting, a session reopened). */
+  /** One line for the user before the first query (a warehouse starting). */
   readonly notice?: (line: string) => void;
-  /** Options of `ensureWarehouseRunning` (tests shorten the waits). */
+  /** Options of `ensureWarehouseRunning` (tests shorten the waits or pass a clock). */
   readonly warehouseWait?: {
     readonly timeoutMs?: number;
     readonly pollMs?: number;
     readonly start?: boolean;
+    readonly clock?: Clock;
   };
   /** Extra `connect()` options (tests: `customCaCert`). */
   readonly connect?: Readonly<Record<string, unknown>>;
@@ -80,7 +87,7 @@ export class WarehouseReader implements LakehouseReader {
       return await this.execute(session, sql, params);
     } catch (error) {
       if (!EXPIRED_SESSION.test(messageOf(error))) throw this.translate(error);
-      this.options.notice?.('the SQL session expired on the warehouse; opened a new one');
+      // Into the driver log only: a line on the terminal here would land in the middle of the dashboard.
       this.log.write('warn', `session expired (${messageOf(error)}); reopening`);
       this.session = undefined;
       await session.close().catch(() => undefined);
@@ -88,6 +95,13 @@ export class WarehouseReader implements LakehouseReader {
       try {
         return await this.execute(session, sql, params);
       } catch (again) {
+        if (EXPIRED_SESSION.test(messageOf(again))) {
+          this.session = undefined;
+          throw new ExternalError(
+            `the SQL warehouse ${this.options.settings.warehouseId ?? this.path ?? ''} expired brewline's new session at once: check that it is running (SQL Warehouses → Monitoring), then run the command again`,
+            { retriable: true },
+          );
+        }
         throw this.translate(again);
       }
     }
@@ -146,7 +160,7 @@ export class WarehouseReader implements LakehouseReader {
         this.path = settings.httpPath;
       } else {
         throw new ConfigError('no SQL warehouse chosen', {
-          hint: 'set DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH, or --warehouse ID)',
+          hint: 'set DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH), or warehouse_id in the ~/.databrickscfg profile',
         });
       }
     }
@@ -210,7 +224,7 @@ export class WarehouseReader implements LakehouseReader {
         `no SQL endpoint at ${this.path ?? '?'} on ${this.options.settings.host}: set DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH) to a warehouse of this workspace`,
       );
     }
-    return new ExternalError(`Databricks SQL: ${message.split('\n')[0]}`);
+    return new WarehouseSqlError(`Databricks SQL: ${message.split('\n')[0]}`);
   }
 }
 

@@ -36,7 +36,7 @@ export async function getWarehouse(rest: DatabricksRestClient, id: string): Prom
       (error.status === 404 || error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || error.status === 400)
     ) {
       throw new ConfigError(
-        `no SQL warehouse ${id} in ${rest.host}: set DATABRICKS_WAREHOUSE_ID (or --warehouse) to an id from SQL Warehouses → Connection details`,
+        `no SQL warehouse ${id} in ${rest.host}: set DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH) to an id from SQL Warehouses → Connection details`,
       );
     }
     throw error;
@@ -55,14 +55,14 @@ export async function ensureWarehouseRunning(options: EnsureRunningOptions): Pro
   if (info.state === 'RUNNING') return info;
   if (info.state === 'DELETED' || info.state === 'DELETING') {
     throw new ConfigError(
-      `SQL warehouse ${options.warehouseId} is ${info.state}: choose another with DATABRICKS_WAREHOUSE_ID (or --warehouse)`,
+      `SQL warehouse ${options.warehouseId} is ${info.state}: choose another with DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH)`,
     );
   }
   const name = info.name ? `${info.name} (${info.id})` : info.id;
   if (info.state === 'STOPPED' || info.state === 'STOPPING') {
     if (options.start === false) {
       throw new ExternalError(
-        `SQL warehouse ${name} is ${info.state}: start it in SQL Warehouses, or leave out --no-start-warehouse`,
+        `SQL warehouse ${name} is ${info.state}: start it in SQL Warehouses (brewline may start it only with CAN USE on it)`,
       );
     }
     await options.rest.post(`/api/2.0/sql/warehouses/${encodeURIComponent(info.id)}/start`, {});

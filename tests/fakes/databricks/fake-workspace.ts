@@ -161,7 +161,13 @@ export class FakeWorkspace {
   readonly jobs = new Map<number, FakeJob>();
   readonly runs = new Map<number, FakeRun>();
   /** Every request the workspace saw: method, path, the bearer kind (never the token itself). */
-  readonly requests: { method: string; path: string; auth: 'pat' | 'oauth' | 'none' | 'bad' }[] = [];
+  readonly requests: { method: string; path: string; auth: 'pat' | 'oauth' | 'entra' | 'none' | 'bad' }[] =
+    [];
+  /** Microsoft Entra ID applications of the fake tenant: `tenant/clientId` → secret. */
+  readonly entraApps = new Map<string, string>();
+  /** Tokens issued by the fake Entra ID token endpoint. */
+  readonly entraTokens = new Set<string>();
+  entraTokenRequests = 0;
   tokenRequests = 0;
   /** Token lifetime for issued OAuth tokens, in seconds. */
   tokenLifetimeS = 3600;
@@ -198,7 +204,7 @@ export class FakeWorkspace {
   }
 
   /** The bearer kind of a request, or undefined when it is refused. */
-  private authorise(request: Request, path: string): 'pat' | 'oauth' | undefined {
+  private authorise(request: Request, path: string): 'pat' | 'oauth' | 'entra' | undefined {
     const header = request.headers.get('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : undefined;
     const kind =
@@ -208,9 +214,11 @@ export class FakeWorkspace {
           ? 'pat'
           : this.issuedTokens.has(token)
             ? 'oauth'
-            : 'bad';
+            : this.entraTokens.has(token)
+              ? 'entra'
+              : 'bad';
     this.requests.push({ method: request.method, path, auth: kind });
-    return kind === 'pat' || kind === 'oauth' ? kind : undefined;
+    return kind === 'none' || kind === 'bad' ? undefined : kind;
   }
 
   private snapshotRun(run: FakeRun): Record<string, unknown> {
@@ -240,6 +248,37 @@ export class FakeWorkspace {
   handlers(): HttpHandler[] {
     const h = this.host;
     return [
+      // Microsoft Entra ID's v2 token endpoint (client credentials), as MSAL under DefaultAzureCredential calls it.
+      http.post(
+        'https://login.microsoftonline.com/:tenant/oauth2/v2.0/token',
+        async ({ request, params }) => {
+          this.entraTokenRequests++;
+          const form = new URLSearchParams(await request.text());
+          const key = `${String(params['tenant'])}/${form.get('client_id') ?? ''}`;
+          if (this.entraApps.get(key) !== form.get('client_secret')) {
+            return json(
+              {
+                error: 'invalid_client',
+                error_description: 'AADSTS7000215: Invalid client secret provided.',
+              },
+              401,
+            );
+          }
+          if (form.get('scope') !== '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default') {
+            return json({ error: 'invalid_scope', error_description: 'AADSTS70011: wrong scope' }, 400);
+          }
+          const now = Math.floor(Date.now() / 1000);
+          const token = jwt({
+            aud: '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d',
+            tid: params['tenant'],
+            appid: form.get('client_id'),
+            iat: now,
+            exp: now + 3600,
+          });
+          this.entraTokens.add(token);
+          return json({ token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: token });
+        },
+      ),
       http.post(`${h}/oidc/v1/token`, async ({ request }) => {
         this.tokenRequests++;
         const basic = (request.headers.get('authorization') ?? '').replace(/^Basic /, '');

@@ -53,6 +53,8 @@ export interface FakeWarehouseFaults {
   runningPolls?: number;
   /** The next statement fails as if the warehouse had expired the session (once, then cleared). */
   expireSessionOnce?: boolean;
+  /** The next N statements each find their session expired (a warehouse that keeps dropping sessions). */
+  expireNextStatements?: number;
   /** Every statement fails with this SQL error (sqlState 42000) while set. */
   sqlError?: string;
   /** Rows per FetchResults batch (large results span many fetches). @default 10_000 */
@@ -160,13 +162,13 @@ export class FakeThriftWarehouse {
     this.processor = new TCLIService.Processor(this.handler());
   }
 
-  /** A warehouse over a DuckDB file (read-only) or a fresh in-memory database set up by `setupSql`. */
+  /** A warehouse over a DuckDB file (read-only unless `writable`) or a fresh in-memory database; `setupSql` runs first. */
   static async create(
-    options: { duckdbPath?: string; setupSql?: string } = {},
+    options: { duckdbPath?: string; setupSql?: string; writable?: boolean } = {},
   ): Promise<FakeThriftWarehouse> {
     const instance = await DuckDBInstance.create(
       options.duckdbPath ?? ':memory:',
-      options.duckdbPath ? { access_mode: 'READ_ONLY' } : {},
+      options.duckdbPath && !options.writable ? { access_mode: 'READ_ONLY' } : {},
     );
     const connection = await instance.connect();
     await connection.run(
@@ -245,6 +247,10 @@ export class FakeThriftWarehouse {
         const session = handleKey(req.sessionHandle?.sessionId?.guid);
         if (this.faults.expireSessionOnce) {
           this.faults.expireSessionOnce = false;
+          this.sessions.delete(session);
+        }
+        if ((this.faults.expireNextStatements ?? 0) > 0) {
+          this.faults.expireNextStatements! -= 1;
           this.sessions.delete(session);
         }
         if (!this.sessions.has(session)) {
