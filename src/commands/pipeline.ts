@@ -49,10 +49,6 @@ export function registerPipeline(program: Command): Command {
     );
   addSourceOptions(run)
     .option(
-      '--engine <embedded|spark>',
-      'who computes the pipeline: embedded (in this process, DuckDB; default) or spark (local PySpark job writing Delta tables; env BREWLINE_ENGINE)',
-    )
-    .option(
       '--lakehouse <path>',
       'DuckDB file (default .brewline/lakehouse.duckdb), or with --engine spark a folder of Delta tables (default .brewline/spark-lakehouse); env BREWLINE_LAKEHOUSE',
     )
@@ -85,7 +81,10 @@ export function registerPipeline(program: Command): Command {
       '--status-port <port>',
       'serve progress, gold, /metrics, /healthz and /readyz for `brewline monitor` and scrapers (0 = any port)',
     )
-    .option('--engine <kind>', 'embedded (default), spark or databricks')
+    .option(
+      '--engine <embedded|spark|databricks>',
+      "who computes the pipeline: embedded (in this process, DuckDB; default), spark (a local PySpark job writing Delta tables) or databricks (the bundle's job); env BREWLINE_ENGINE",
+    )
     .option('--job <name|id>', `databricks: the job to run (default "${DEFAULT_JOB_NAME}", the bundle's job)`)
     .option('--cancel-on-exit', 'databricks: cancel the run on Ctrl+C (default: leave it going)')
     .option('--profile <name>', 'databricks: ~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
