@@ -51,10 +51,6 @@ export function registerPipeline(program: Command): Command {
     );
   addSourceOptions(run)
     .option(
-      '--engine <embedded|spark|databricks>',
-      'who computes the pipeline: embedded (in this process, DuckDB; default), spark (local PySpark job writing Delta tables) or databricks (runs the bundle job); env BREWLINE_ENGINE',
-    )
-    .option(
       '--lakehouse <path>',
       'DuckDB file (default .brewline/lakehouse.duckdb), or with --engine spark a folder of Delta tables (default .brewline/spark-lakehouse); env BREWLINE_LAKEHOUSE',
     )
@@ -90,6 +86,10 @@ export function registerPipeline(program: Command): Command {
     .option(
       '--status-port <port>',
       'serve progress, gold, /metrics, /healthz and /readyz for `brewline monitor` and scrapers (0 = any port)',
+    )
+    .option(
+      '--engine <embedded|spark|databricks>',
+      "who computes the pipeline: embedded (in this process, DuckDB; default), spark (a local PySpark job writing Delta tables) or databricks (the bundle's job); env BREWLINE_ENGINE",
     )
     .option('--job <name|id>', `databricks: the job to run (default "${DEFAULT_JOB_NAME}", the bundle's job)`)
     .option('--cancel-on-exit', 'databricks: cancel the run on Ctrl+C (default: leave it going)')
@@ -136,10 +136,12 @@ export function registerPipeline(program: Command): Command {
             hint: 'pass --source file:PATH, kafka or eventhubs (the in-process bus exists only inside `brewline demo`)',
           });
         }
-        // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
         const kind = engineKind(command.opts<{ engine?: string }>().engine);
-        if (kind === 'embedded') checkOutputPath(p.lakehouse, 'file', '--lakehouse');
-        checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
+        if (kind === 'embedded') {
+          // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
+          checkOutputPath(p.lakehouse, 'file', '--lakehouse');
+          checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
+        }
         const choice = await createEngine({
           kind,
           config,

@@ -148,6 +148,8 @@ class ProgressWriter(StreamingQueryListener):
                         "watermark": parsed.get("eventTime", {}).get("watermark"),
                         "droppedByWatermark": row["num_rows_dropped_by_watermark"],
                         "durationMs": parsed.get("durationMs", {}).get("triggerExecution"),
+                        # Spark's whole progress for brewline's engine view (src/backends/spark/PROTOCOL.md).
+                        "progress": parsed,
                     }
                 ),
                 flush=True,
