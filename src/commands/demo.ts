@@ -6,6 +6,7 @@ import { createSource } from '../backends/sources.js';
 import type { Sink, Source } from '../backends/types.js';
 import { EmbeddedEngine } from '../chain/embedded-engine.js';
 import { prepareDemoLakehouse } from '../chain/demo-lakehouse.js';
+import { DATABRICKS_LAKEHOUSE } from '../backends/lakehouse-readers.js';
 import { startChain } from '../chain/running-chain.js';
 import type { FlagValue } from '../config/load.js';
 import { querySettings } from '../config/pipeline-config.js';
@@ -94,7 +95,10 @@ export function registerDemo(program: Command): Command {
       '--partitions <n>',
       'partitions of the in-process bus, or of a Kafka topic the demo creates (default 4)',
     )
-    .option('--lakehouse <path>', `DuckDB file to build; query it afterwards (default ${DEMO_LAKEHOUSE})`)
+    .option(
+      '--lakehouse <path>',
+      `DuckDB file to build; query it afterwards (default ${DEMO_LAKEHOUSE}); or databricks: watch the Databricks job consume --source eventhubs`,
+    )
     .option('--refresh <interval>', 'dashboard refresh interval (default 1s; + and - change it live)')
     .option('--report-interval <interval>', 'headless: one line this often (default 5s)')
     .option('--plain', 'no dashboard: periodic readable lines (the default when stdout is not a terminal)')
@@ -166,6 +170,29 @@ export function registerDemo(program: Command): Command {
         const catalog = catalogFor(config);
         const settings = simulationSettings(config.simulator, catalog, config.catalog ?? 'default');
         const p = config.pipeline;
+        if (opts.lakehouse === DATABRICKS_LAKEHOUSE) {
+          // The pipeline runs on Databricks: load goes into the hub its job reads; no engine here.
+          if (via === 'bus') {
+            throw new ConfigError('--lakehouse databricks needs a source Databricks can read', {
+              hint: 'use --source eventhubs (or kafka) with the hub the bundle job reads',
+            });
+          }
+          const { runDatabricksDemo } = await import('./demo-databricks.js');
+          const probe = await createSource(config.source);
+          await probe.open();
+          return runDatabricksDemo({
+            simulation: new Simulation({ ...settings, sink: await createSink(config.sink) }),
+            probe,
+            format,
+            wallMs,
+            queryName: p.queryName,
+            refreshMs: config.monitor.refresh,
+            reportIntervalMs: config.monitor.reportInterval,
+            verdictWindow: config.monitor.verdictWindow,
+            stopAfterMs: config.monitor.stopAfter,
+            write: (line) => void process.stdout.write(`${line}\n`),
+          });
+        }
         const lakehousePath = resolve(opts.lakehouse ?? DEMO_LAKEHOUSE);
         const checkpoint = resolve(dirname(lakehousePath), 'demo-checkpoint');
         prepareDemoLakehouse(lakehousePath, checkpoint, DEMO_LAKEHOUSE);

@@ -8,6 +8,7 @@ import { WarehouseFeed } from '../../src/monitor/warehouse-feed.js';
 import { removeTempDir, runCli, tempDir } from '../helpers/cli.js';
 import { FAKE_HOST, FakeWorkspace } from '../fakes/databricks/fake-workspace.js';
 import { FakeThriftWarehouse } from '../fakes/databricks/thrift-warehouse.js';
+import { EventHubsTestServer } from '../fakes/eventhubs-server.js';
 import { runBrewline } from '../fakes/databricks/in-process-cli.js';
 
 /**
@@ -241,5 +242,50 @@ describe('the monitor on the warehouse', () => {
     )) as [[string]];
     expect(summary['type']).toBe('summary');
     expect((summary['gold'] as { revenue: string }).revenue).toBe(revenue);
+  });
+});
+
+describe('brewline demo --source eventhubs --lakehouse databricks', () => {
+  it('drives load into the hub while showing the Databricks pipeline from the warehouse', async () => {
+    const hub = await EventHubsTestServer.start({ hubs: { orders: 4 } });
+    try {
+      const { status, stdout, stderr } = await runBrewline(
+        [
+          'demo',
+          '--source',
+          'eventhubs',
+          '--lakehouse',
+          'databricks',
+          '--json',
+          '--rate',
+          '200',
+          '--duration',
+          '1500ms',
+          '--report-interval',
+          '500ms',
+        ],
+        { ...ENV, EVENTHUB_CONNECTION_STRING: hub.connectionString('orders') },
+      );
+      expect(status, stderr).toBe(0);
+      const summary = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .at(-1)!;
+      expect(summary['type']).toBe('summary');
+      // The gold it shows is the warehouse's.
+      const [[revenue]] = (await warehouse.direct(
+        'SELECT CAST(SUM(revenue) AS VARCHAR) FROM gold.branch_revenue',
+      )) as [[string]];
+      expect((summary['gold'] as { revenue: string }).revenue).toBe(revenue);
+      // The load went into the hub, and the lag is the hub's, read fresh by brewline.
+      const load = summary['load'] as { acked: number };
+      expect(load.acked).toBeGreaterThan(0);
+      const stream = summary['stream'] as { partitions: { latest: number }[] };
+      expect(stream.partitions).toHaveLength(4);
+      expect(stream.partitions.reduce((n, p) => n + p.latest, 0)).toBeGreaterThan(0);
+    } finally {
+      await hub.stop();
+    }
   });
 });
