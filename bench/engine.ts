@@ -131,7 +131,7 @@ async function writePaths(input: string): Promise<void> {
           a.appendVarchar(o.orderId);
           a.appendTimestamp(et);
           a.appendVarchar(o.branch);
-          a.appendVarchar(o.terminalId);
+          a.appendVarchar(o.terminalId ?? '');
           a.appendVarchar(o.payment);
           a.appendInteger(l.lineNo);
           a.appendVarchar(l.itemId);
@@ -162,7 +162,7 @@ async function writePaths(input: string): Promise<void> {
           a.appendVarchar(o.orderId);
           a.appendBigInt(BigInt(o.eventTimeMs));
           a.appendVarchar(o.branch);
-          a.appendVarchar(o.terminalId);
+          a.appendVarchar(o.terminalId ?? '');
           a.appendVarchar(o.payment);
           a.appendInteger(l.lineNo);
           a.appendVarchar(l.itemId);

@@ -43,7 +43,7 @@ export async function lakehouseKind(value: string): Promise<LakehouseKind> {
  */
 export async function openLakehouseReader(
   value: string,
-  options: DatabricksReaderOptions = {},
+  options: DatabricksReaderOptions & { sandboxed?: boolean } = {},
 ): Promise<LakehouseReader> {
   if (value === DATABRICKS_LAKEHOUSE) {
     // The SQL warehouse of the workspace unified auth names (DATABRICKS_HOST, a profile, …); opens on its first query.
@@ -60,7 +60,12 @@ export async function openLakehouseReader(
     return reader;
   }
   const { DuckDBLakehouse } = await import('./duckdb/duckdb-lakehouse.js');
-  const lakehouse = new DuckDBLakehouse({ path: value, readOnly: true });
+  // `sandboxed` (brewline query): no file, network or extension access beyond the lakehouse file itself.
+  const lakehouse = new DuckDBLakehouse({
+    path: value,
+    readOnly: true,
+    sandboxed: options.sandboxed ?? false,
+  });
   await lakehouse.open();
   return lakehouse;
 }

@@ -72,8 +72,13 @@ export interface SourceRecord {
   readonly partition: number;
   readonly offset: number;
   readonly key: string | null;
-  /** The message bytes decoded as UTF-8 text (invalid bytes become U+FFFD; nothing is dropped). */
-  readonly value: string;
+  /** The message's exact bytes, as the broker or file holds them: bronze stores them unaltered (BLOB). */
+  readonly value: Uint8Array;
+  /**
+   * `value` decoded as UTF-8, when the source has it for free and `value` is valid UTF-8 (e.g. an ASCII file
+   * chunk); the pipeline decodes (and checks) `value` itself otherwise. Never a lossy (U+FFFD) decoding.
+   */
+  readonly text?: string;
   readonly timestampMs: number;
   readonly timestampType: TimestampType;
 }

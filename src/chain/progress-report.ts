@@ -4,6 +4,11 @@ import type { PipelineEngine } from './pipeline-engine.js';
 
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/** A watermark for people: before the first event time there is none (Spark reports it as the epoch). */
+export function watermarkText(ms: number): string {
+  return ms <= 0 ? 'no watermark yet' : `watermark ${formatEventTime(ms)}`;
+}
+
 /** The one-line progress report of a batch (`pipeline run`, stderr), the same for every engine. */
 export function progressLine(p: BatchProgress): string {
   const lag = p.sources.reduce(
@@ -18,7 +23,7 @@ export function progressLine(p: BatchProgress): string {
   return (
     `batch ${p.batchId}  ${count(p.numInputRows)} rows  ${count(p.silver.orders)} orders  ` +
     `${count(p.silver.duplicates)} dup  ${count(p.silver.quarantined)} quarantined  ${count(dropped)} late orders dropped  ` +
-    `watermark ${p.eventTime.watermark}  lag ${count(lag)}  ${count(p.durationMs.triggerExecution ?? 0)} ms  ${rate}`
+    `${watermarkText(Date.parse(p.eventTime.watermark))}  lag ${count(lag)}  ${count(p.durationMs.triggerExecution ?? 0)} ms  ${rate}`
   );
 }
 
@@ -35,7 +40,7 @@ export function reportProgress(
       write(progressLine(event.progress));
     } else if (event.type === 'idle' && !idle) {
       idle = true;
-      write(`idle: no new data (watermark ${formatEventTime(engine.getSnapshot().watermarkMs)})`);
+      write(`idle: no new data (${watermarkText(engine.getSnapshot().watermarkMs)})`);
     } else if (event.type === 'started') {
       write(`pipeline ${event.queryName} (id ${event.queryId}) from ${from} into ${engine.description}`);
     }
@@ -45,7 +50,7 @@ export function reportProgress(
 /** The closing line of `pipeline run`. */
 export function summaryLine(engine: PipelineEngine): string {
   const s = engine.getSnapshot();
-  return `pipeline stopped: ${count(s.totals.batches)} batches, ${count(s.totals.inputRows)} rows in total; watermark ${formatEventTime(s.watermarkMs)}`;
+  return `pipeline stopped: ${count(s.totals.batches)} batches, ${count(s.totals.inputRows)} rows in total; ${watermarkText(s.watermarkMs)}`;
 }
 
 /**

@@ -19,8 +19,11 @@ export interface ChainMonitorOptions {
 
 export interface ChainOptions {
   readonly engine: PipelineEngine;
-  /** The engine's source as a lag probe: fresh latest offsets for lag and for draining. Closed by `close()`. */
-  readonly probe: LagProbe;
+  /**
+   * The engine's source as a lag probe: fresh latest offsets for lag and for draining. Closed by `close()`.
+   * Absent when brewline cannot read the engine's source positions (Spark's file source): no lag, no drain.
+   */
+  readonly probe?: LagProbe | undefined;
   /** The load generator (`demo`); stopped first on `stop()`. */
   readonly simulation?: Simulation;
   /**
@@ -95,7 +98,7 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
       stopSimulation.abort();
       await simulationRun;
       const deadline = clock.now() + drainTimeoutMs;
-      while (clock.now() < deadline && !ended(engine)) {
+      while (probe && clock.now() < deadline && !ended(engine)) {
         if (caughtUp(await probe.positions(), engine.getSnapshot().committedOffsets)) break;
         await clock.sleep(100);
       }
@@ -105,7 +108,7 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
     async close(): Promise<boolean> {
       await model?.stop();
       await engine.close();
-      await probe.close();
+      await probe?.close();
       return engine.getSnapshot().status !== 'failed';
     },
   };

@@ -1,15 +1,15 @@
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BusSink, BusSource, dropBus, getBus } from '../backends/bus/index.js';
 import { createSink } from '../backends/sinks.js';
 import { createSource } from '../backends/sources.js';
 import type { Sink, Source } from '../backends/types.js';
-import { EmbeddedEngine } from '../chain/embedded-engine.js';
+import { createEngine, engineKind } from '../chain/engines.js';
+import { startDemoBroker } from '../chain/demo-broker.js';
 import { prepareDemoLakehouse } from '../chain/demo-lakehouse.js';
 import { DATABRICKS_LAKEHOUSE } from '../backends/lakehouse-readers.js';
 import { startChain } from '../chain/running-chain.js';
 import type { FlagValue } from '../config/load.js';
-import { querySettings } from '../config/pipeline-config.js';
 import { parseFaultSpec } from '../config/simulator-config.js';
 import { ConfigError } from '../errors.js';
 import { HeadlessReporter } from '../monitor/headless-reporter.js';
@@ -47,6 +47,8 @@ export const DEMO_ORDERS_PER_HOUR = 2500;
 export const DEMO_FAULTS =
   'late=0.01,very_late=0.002,duplicate=0.005,malformed=0.001,invalid=0.002,oversize=0.0005';
 export const DEMO_LAKEHOUSE = '.brewline/demo.duckdb';
+/** `demo --engine spark`: the Delta tables the local Spark job writes. */
+export const DEMO_SPARK_LAKEHOUSE = '.brewline/demo-spark';
 /**
  * The in-process bus keeps this many messages per partition: bounded memory on long demos (about 100 s of
  * the demo's peak rate; the engine normally trails by one trigger interval).
@@ -82,6 +84,10 @@ export function registerDemo(program: Command): Command {
     .option(
       '--stateful-operator-allow-multiple <bool>',
       "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
+    )
+    .option(
+      '--engine <embedded|spark|databricks>',
+      'who computes the pipeline: embedded (default), spark (a local PySpark job reading Kafka; without --brokers the demo starts its own broker) or databricks (the deployed job; same as --lakehouse databricks)',
     )
     .option(
       '--source <bus|kafka|eventhubs>',
@@ -122,8 +128,16 @@ export function registerDemo(program: Command): Command {
           faults?: string;
           ordersPerHour?: string;
           source?: string;
+          engine?: string;
+          brokers?: string;
         }>();
-        const via = opts.source ?? 'bus';
+        const kind = engineKind(opts.engine);
+        const via = opts.source ?? (kind === 'spark' ? 'kafka' : 'bus');
+        if (kind === 'spark' && via !== 'kafka') {
+          throw new ConfigError(`--engine spark: the demo sends orders through Kafka, not ${via}`, {
+            hint: 'drop --source (the demo starts a local broker), or pass --source kafka --brokers HOST:PORT',
+          });
+        }
         if (via !== 'bus' && via !== 'kafka' && via !== 'eventhubs') {
           throw new ConfigError(
             `--source: expected bus, kafka or eventhubs, got ${JSON.stringify(opts.source)}`,
@@ -166,11 +180,27 @@ export function registerDemo(program: Command): Command {
             flag: 'the demo default',
             value: parseFaultSpec(DEMO_FAULTS),
           });
-        const config = resolveConfig(command, [...defaults, ...flags, ...brokerFlags(command, via)]);
+        // Spark needs a real broker: without --brokers (or KAFKA_BROKERS) the demo runs its own, on loopback.
+        const ownBroker =
+          kind === 'spark' && opts.brokers === undefined && process.env['KAFKA_BROKERS'] === undefined
+            ? await startDemoBroker()
+            : undefined;
+        const brokerAddress: FlagValue[] = ownBroker
+          ? [
+              { path: 'sink.brokers', flag: 'the demo broker', value: ownBroker.address },
+              { path: 'source.brokers', flag: 'the demo broker', value: ownBroker.address },
+            ]
+          : [];
+        const config = resolveConfig(command, [
+          ...defaults,
+          ...flags,
+          ...brokerFlags(command, via),
+          ...brokerAddress,
+        ]);
         const catalog = catalogFor(config);
         const settings = simulationSettings(config.simulator, catalog, config.catalog ?? 'default');
         const p = config.pipeline;
-        if (opts.lakehouse === DATABRICKS_LAKEHOUSE) {
+        if (opts.lakehouse === DATABRICKS_LAKEHOUSE || kind === 'databricks') {
           // The pipeline runs on Databricks: load goes into the hub its job reads; no engine here.
           if (via === 'bus') {
             throw new ConfigError('--lakehouse databricks needs a source Databricks can read', {
@@ -193,9 +223,13 @@ export function registerDemo(program: Command): Command {
             write: (line) => void process.stdout.write(`${line}\n`),
           });
         }
-        const lakehousePath = resolve(opts.lakehouse ?? DEMO_LAKEHOUSE);
-        const checkpoint = resolve(dirname(lakehousePath), 'demo-checkpoint');
-        prepareDemoLakehouse(lakehousePath, checkpoint, DEMO_LAKEHOUSE);
+        const defaultLakehouse = kind === 'spark' ? DEMO_SPARK_LAKEHOUSE : DEMO_LAKEHOUSE;
+        const lakehousePath = resolve(opts.lakehouse ?? defaultLakehouse);
+        const checkpoint =
+          kind === 'spark'
+            ? join(lakehousePath, '_checkpoints')
+            : resolve(dirname(lakehousePath), 'demo-checkpoint');
+        prepareDemoLakehouse(lakehousePath, checkpoint, defaultLakehouse);
 
         let sink: Sink;
         let source: Source;
@@ -208,26 +242,26 @@ export function registerDemo(program: Command): Command {
           sink = await createSink(config.sink);
           source = await createSource(config.source);
         }
-        const engine = new EmbeddedEngine({
-          source,
-          lakehousePath,
-          checkpointDir: checkpoint,
+        const { engine, probe } = await createEngine({
+          kind,
+          config,
           catalog,
           trigger: { kind: 'interval', intervalMs: p.trigger },
-          settings: {
-            ...querySettings(p),
-            // A broker keeps earlier demos' orders; this demo's fresh lakehouse shows only its own.
-            startingOffsets: via === 'bus' ? 'earliest' : 'latest',
-          },
+          // A broker keeps earlier demos' orders; this demo's fresh lakehouse shows only its own (its own
+          // broker starts empty).
+          settings: { startingOffsets: via === 'bus' || ownBroker ? 'earliest' : 'latest' },
+          lakehouse: lakehousePath,
+          checkpoint,
+          source,
         });
         const chain = await startChain({
           engine,
-          probe: source,
+          probe,
           simulation: new Simulation({ ...settings, sink }),
           engineAfterSinkOpens: via !== 'bus',
           monitor: {
             mode: 'demo',
-            source: source.description,
+            source: probe?.description ?? source.description,
             sink: relativeOrAbsolute(lakehousePath),
             refreshMs: config.monitor.refresh,
             verdictWindow: config.monitor.verdictWindow,
@@ -273,6 +307,7 @@ export function registerDemo(program: Command): Command {
         /** Closes everything; false when the engine failed (its error is printed). */
         async function closeAll(): Promise<boolean> {
           const ok = await chain.close();
+          await ownBroker?.stop();
           dropBus(BUS_NAME);
           if (!ok) {
             process.stderr.write(

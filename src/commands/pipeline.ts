@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { querySettings } from '../config/pipeline-config.js';
+import { checkOutputPath } from '../config/output-paths.js';
 import { DuckDBLakehouse } from '../backends/duckdb/duckdb-lakehouse.js';
-import { createSource } from '../backends/sources.js';
 import type { FlagValue } from '../config/load.js';
 import { ConfigError } from '../errors.js';
-import { EmbeddedEngine } from '../chain/embedded-engine.js';
+import { createEngine, engineKind } from '../chain/engines.js';
 import { reportProgress, stopOnSignals, summaryLine } from '../chain/progress-report.js';
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
 import type { BatchMarker } from '../pipeline/lakehouse-types.js';
@@ -46,7 +45,14 @@ export function registerPipeline(program: Command): Command {
       'run the streaming query: micro-batches from a source into the lakehouse, with a checkpoint',
     );
   addSourceOptions(run)
-    .option('--lakehouse <path>', 'DuckDB file (default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)')
+    .option(
+      '--engine <embedded|spark|databricks>',
+      'who computes the pipeline: embedded (in this process, DuckDB; default), spark (local PySpark job writing Delta tables) or databricks (start and follow the bundle job; see --job); env BREWLINE_ENGINE',
+    )
+    .option(
+      '--lakehouse <path>',
+      'DuckDB file (default .brewline/lakehouse.duckdb), or with --engine spark a folder of Delta tables (default .brewline/spark-lakehouse); env BREWLINE_LAKEHOUSE',
+    )
     .option(
       '--checkpoint <dir>',
       'checkpoint directory (default .brewline/checkpoint; env BREWLINE_CHECKPOINT)',
@@ -76,7 +82,6 @@ export function registerPipeline(program: Command): Command {
       '--status-port <port>',
       'serve progress, gold and /metrics on 127.0.0.1 for `brewline monitor` (0 = any port)',
     )
-    .option('--engine <kind>', 'embedded (default), spark or databricks')
     .option('--job <name|id>', `databricks: the job to run (default "${DEFAULT_JOB_NAME}", the bundle's job)`)
     .option('--cancel-on-exit', 'databricks: cancel the run on Ctrl+C (default: leave it going)')
     .option('--profile <name>', 'databricks: ~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
@@ -93,7 +98,7 @@ export function registerPipeline(program: Command): Command {
           poll?: string;
           json?: boolean;
         }>();
-        if (dbx.engine === 'databricks') {
+        if (engineKind(dbx.engine) === 'databricks') {
           const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
           return runDatabricksPipeline(
             { ...dbx, format: dbx.json ? 'json' : tty ? 'tui' : 'plain' },
@@ -111,27 +116,35 @@ export function registerPipeline(program: Command): Command {
         const flags: FlagValue[] = [...flagValues(command, FLAGS), ...sourceFlagValues(command)];
         const config = resolveConfig(command, flags);
         const p = config.pipeline;
-        const source = await createSource(config.source);
-        const engine = new EmbeddedEngine({
-          source,
-          lakehousePath: p.lakehouse,
-          checkpointDir: resolve(p.checkpoint),
+        if (config.source.kind === 'bus') {
+          // Nothing outside this process can write to its in-process bus: the query would wait forever.
+          throw new ConfigError('pipeline run needs a source another process writes to', {
+            hint: 'pass --source file:PATH, kafka or eventhubs (the in-process bus exists only inside `brewline demo`)',
+          });
+        }
+        // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
+        const kind = engineKind(command.opts<{ engine?: string }>().engine);
+        if (kind === 'embedded') checkOutputPath(p.lakehouse, 'file', '--lakehouse');
+        checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
+        const choice = await createEngine({
+          kind,
+          config,
           catalog: catalogFor(config),
           trigger: p.availableNow ? { kind: 'availableNow' } : { kind: 'interval', intervalMs: p.trigger },
-          settings: querySettings(p),
         });
+        const { engine, probe } = choice;
         const write = (line: string): void => void process.stderr.write(`${line}\n`);
-        const unsubscribe = reportProgress(engine, source.description, write);
+        const unsubscribe = reportProgress(engine, choice.from, write);
         const removeSignals = stopOnSignals(engine, write);
         try {
           // Read-only status endpoint for `brewline monitor` in another process (a second process cannot open the DuckDB file).
           const status =
-            config.monitor.statusPort === undefined
+            config.monitor.statusPort === undefined || probe === undefined
               ? undefined
               : await startPipelineStatus({
                   port: config.monitor.statusPort,
                   engine,
-                  probe: source,
+                  probe,
                   lakehouse: engine,
                 });
           if (status) write(`status endpoint ${status.url} (brewline monitor --url ${status.url})`);
@@ -143,7 +156,7 @@ export function registerPipeline(program: Command): Command {
         } finally {
           removeSignals();
           unsubscribe();
-          await source.close();
+          await probe?.close();
           await engine.close();
         }
         write(summaryLine(engine));

@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
 import { openLakehouseReader } from '../backends/lakehouse-readers.js';
+import { positiveInt } from '../config/fields.js';
 import { BrewlineError, ConfigError, ExternalError } from '../errors.js';
-import { textTable } from '../verify/report-table.js';
+import { DEFAULT_MAX_CELL_WIDTH, tableLines, writeLines } from './query-output.js';
 import { action, flagValues, resolveConfig } from './shared.js';
 
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
+const TABLES =
+  'tables: bronze.orders_raw, silver.order_items, silver.quarantine, gold.branch_revenue, gold.product_popularity, gold.hourly_sales, ops.stream_progress';
+
+/** DuckDB's answers when the sandbox stops a statement (files, extensions, secrets, locked settings). */
+const SANDBOX_REFUSAL =
+  /disabled (by|through) configuration|configuration has been locked|read-only mode|read only mode/i;
 
 /** `--param name=value` pairs as named parameters. */
 function namedParams(pairs: readonly string[]): Record<string, string> {
@@ -35,6 +38,10 @@ export function registerQuery(program: Command): Command {
       'DuckDB file, Delta lakehouse folder, or "databricks" (a SQL warehouse; default .brewline/lakehouse.duckdb; env BREWLINE_LAKEHOUSE)',
     )
     .option(
+      '--max-width <n>',
+      `widest text cell; longer values end in "…" (default ${DEFAULT_MAX_CELL_WIDTH}; --json prints them whole)`,
+    )
+    .option(
       '--param <name=value>',
       '--lakehouse databricks: bind :name in the SQL to value (repeatable; never spliced into the text)',
       (value: string, previous: string[] = []) => [...previous, value],
@@ -42,8 +49,17 @@ export function registerQuery(program: Command): Command {
     .option('--profile <name>', '--lakehouse databricks: ~/.databrickscfg profile')
     .action(
       action(async (sql: string, _opts: unknown, command: Command) => {
+        const opts = command.opts<{ json?: boolean; maxWidth?: string }>();
+        const width = positiveInt().safeParse(opts.maxWidth ?? DEFAULT_MAX_CELL_WIDTH);
+        if (!width.success) {
+          throw new ConfigError(
+            `--max-width expects a whole number above 0, got ${JSON.stringify(opts.maxWidth)}`,
+          );
+        }
         const config = resolveConfig(command, flagValues(command, { lakehouse: 'pipeline.lakehouse' }));
+        // Read-only and sandboxed: the SQL is the user's, but it may only read the lakehouse.
         const lakehouse = await openLakehouseReader(config.pipeline.lakehouse, {
+          sandboxed: true,
           profile: command.opts<{ profile?: string }>().profile,
         });
         try {
@@ -67,24 +83,26 @@ export function registerQuery(program: Command): Command {
             if (lakehouse.kind === 'databricks' && error instanceof BrewlineError && !('sqlError' in error)) {
               throw error;
             }
-            throw new ExternalError(`query failed: ${(error as Error).message.split('\n')[0]}`, {
-              hint: 'tables: bronze.orders_raw, silver.order_items, silver.quarantine, gold.branch_revenue, gold.product_popularity, gold.hourly_sales, ops.stream_progress',
-            });
-          }
-          if (command.opts<{ json?: boolean }>().json) {
-            for (const row of result.rows) {
-              process.stdout.write(
-                `${JSON.stringify(Object.fromEntries(result.columns.map((c, i) => [c, row[i]])))}\n`,
-              );
+            const first = (error as Error).message.split('\n')[0] ?? '';
+            if (SANDBOX_REFUSAL.test(first)) {
+              throw new ConfigError(`query refused: brewline query only reads the lakehouse (${first})`, {
+                hint: 'no writes, files, extensions, secrets or settings from here; export with `--json > file`',
+              });
             }
-          } else {
-            process.stdout.write(
-              `${textTable(
-                result.columns,
-                result.rows.map((r) => r.map(cell)),
-              )}\n`,
+            throw new ExternalError(`query failed: ${first}`, { hint: TABLES });
+          }
+          const { columns, rows } = result;
+          if (opts.json) {
+            await writeLines(
+              process.stdout,
+              (function* () {
+                for (const row of rows)
+                  yield JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, row[i]])));
+              })(),
             );
-            process.stdout.write(`(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`);
+          } else {
+            await writeLines(process.stdout, tableLines(columns, rows, { maxCellWidth: width.data }));
+            process.stdout.write(`(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);
           }
         } finally {
           await lakehouse.close();

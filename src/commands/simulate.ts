@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createSink } from '../backends/sinks.js';
@@ -7,6 +7,7 @@ import { KAFKA_FLAG_HELP, KAFKA_SINK_FLAGS } from '../config/kafka-config.js';
 import { FAULT_KINDS } from '../domain/ledger.js';
 import { formatNpr } from '../domain/money.js';
 import { formatEventTime, formatNepalTime } from '../domain/time.js';
+import { checkOutputPath } from '../config/output-paths.js';
 import { ConfigError } from '../errors.js';
 import {
   Simulation,
@@ -14,6 +15,7 @@ import {
   type SimulationResult,
   type SimulatorSnapshot,
 } from '../simulator/index.js';
+import { persistLedger } from './ledger-file.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
 
 /** Flag → config path. Every flag has a config key and an environment variable (see README "Load generator"). */
@@ -180,6 +182,9 @@ export function registerSimulate(program: Command): Command {
             hint: 'create it, or point --out / BREWLINE_OUT somewhere else',
           });
         }
+        // Found now, not after a long run: an output or ledger this user cannot write.
+        if (config.sink.kind === 'file') checkOutputPath(config.sink.path, 'file', '--out');
+        if (ledgerPath !== undefined) checkOutputPath(ledgerPath, 'file', '--ledger');
         const sink = await createSink(config.sink);
         const simulation = new Simulation({ ...settings, sink });
 
@@ -204,6 +209,9 @@ export function registerSimulate(program: Command): Command {
           },
           tty ? TTY_PROGRESS_MS : PLAIN_PROGRESS_MS,
         );
+        // The ledger on disk always covers what was acknowledged (up to its last flush), even after a SIGKILL.
+        const ledgerFile =
+          ledgerPath === undefined ? undefined : persistLedger(ledgerPath, () => simulation.ledgerSoFar());
         let result: SimulationResult;
         try {
           result = await simulation.run(controller.signal);
@@ -214,8 +222,7 @@ export function registerSimulate(program: Command): Command {
           if (tty && shown) process.stderr.write('\r\x1b[K');
         }
 
-        if (ledgerPath !== undefined)
-          writeFileSync(ledgerPath, `${JSON.stringify(result.ledger, null, 2)}\n`);
+        ledgerFile?.finish(result.ledger);
         if (sim.json) {
           // Keep stdout clean for data when the orders themselves go there.
           const out = config.sink.kind === 'stdout' ? process.stderr : process.stdout;

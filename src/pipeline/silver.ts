@@ -1,6 +1,11 @@
 import type { SourceRecord } from '../backends/types.js';
 import type { Catalog } from '../domain/catalog.js';
-import { validateOrderText, type ValidLine, type ValidOrder } from '../domain/order-event.js';
+import {
+  validateOrderBytes,
+  validateOrderText,
+  type ValidLine,
+  type ValidOrder,
+} from '../domain/order-event.js';
 
 /** A valid order with the position of the message it came from: silver's unit before it is exploded. */
 export interface SilverOrder extends ValidOrder {
@@ -12,8 +17,10 @@ export interface SilverOrder extends ValidOrder {
 export interface SilverLine {
   orderId: string;
   eventTimeMs: number;
+  /** Exact event time (epoch µs), as the event_time column stores it. */
+  eventTimeMicros: number;
   branch: string;
-  terminalId: string;
+  terminalId: string | null;
   payment: string;
   lineNo: number;
   itemId: string;
@@ -31,7 +38,8 @@ export interface SilverLine {
 export interface QuarantineRow {
   readonly sourcePartition: number;
   readonly sourceOffset: number;
-  readonly value: string;
+  /** The message's exact bytes. */
+  readonly value: Uint8Array;
   readonly reason: string;
 }
 
@@ -59,7 +67,11 @@ export function refineBatch(records: readonly SourceRecord[], catalog: Catalog):
   const seen = new Set<string>();
   let duplicatesInBatch = 0;
   for (const record of sorted) {
-    const result = validateOrderText(record.value, catalog);
+    // A source's text is the exact decoding of the bytes; without it the bytes are checked and decoded here.
+    const result =
+      record.text !== undefined
+        ? validateOrderText(record.text, catalog)
+        : validateOrderBytes(record.value, catalog);
     if (!result.ok) {
       quarantine.push({
         sourcePartition: record.partition,
@@ -79,6 +91,8 @@ export function refineBatch(records: readonly SourceRecord[], catalog: Catalog):
     orders.push({
       orderId: o.orderId,
       eventTimeMs: o.eventTimeMs,
+      eventTimeMicros: o.eventTimeMicros,
+      schemaVersion: o.schemaVersion,
       branch: o.branch,
       terminalId: o.terminalId,
       payment: o.payment,
@@ -116,6 +130,7 @@ export function explodeOrder(order: SilverOrder): SilverLine[] {
   return order.lines.map((line: ValidLine) => ({
     orderId: order.orderId,
     eventTimeMs: order.eventTimeMs,
+    eventTimeMicros: order.eventTimeMicros,
     branch: order.branch,
     terminalId: order.terminalId,
     payment: order.payment,

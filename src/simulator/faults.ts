@@ -10,10 +10,13 @@ import type { Sfc32 } from './prng.js';
  * breaks exactly one contract rule), `malformed` (not JSON at all) and `oversize` (above the size limit).
  */
 
-/** The contract rules an `invalid` fault can break: every rule of order-event.ts but `not_json`. */
-export type InvalidRule = Exclude<ContractRule, 'not_json'>;
+/**
+ * The contract rules an `invalid` fault can break: every rule of order-event.ts but `not_json` (malformed
+ * faults), `utf8` and `range` (added later; left out so a seed keeps giving byte-identical streams).
+ */
+export type InvalidRule = Exclude<ContractRule, 'not_json' | 'utf8' | 'range'>;
 export const INVALID_RULES: readonly InvalidRule[] = CONTRACT_RULES.filter(
-  (rule): rule is InvalidRule => rule !== 'not_json',
+  (rule): rule is InvalidRule => rule !== 'not_json' && rule !== 'utf8' && rule !== 'range',
 );
 
 export const MALFORMED_VARIANTS = ['truncated', 'binary', 'healthcheck'] as const;

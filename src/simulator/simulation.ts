@@ -137,6 +137,15 @@ export class Simulation implements SimulatorStore {
   }
 
   /** Generates and sends until the stream ends, the signal aborts (Ctrl+C) or a send fails. */
+  /** The ledger of what has been acknowledged so far (`complete: false`), for persisting it during a run. */
+  ledgerSoFar(): Ledger {
+    return this.ledger.build({
+      config: this.options.ledgerConfig ?? {},
+      seed: this.options.stream.seed,
+      complete: false,
+    });
+  }
+
   async run(signal?: AbortSignal): Promise<SimulationResult> {
     this.realStartMs = this.clock.now();
     await this.sink.open();

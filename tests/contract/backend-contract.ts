@@ -89,7 +89,7 @@ export function testBackendContract(name: string, factory: BackendFactory): void
       expect(records).toHaveLength(60);
       for (const r of records) {
         expect(r.partition).toBe(partitionForKey(r.key!, h.partitions));
-        expect(JSON.parse(r.value).branch).toBe(r.key);
+        expect(JSON.parse(Buffer.from(r.value).toString('utf8')).branch).toBe(r.key);
       }
       const positions = await h.source.positions();
       expect(positions.reduce((n, p) => n + p.latest, 0)).toBe(60);
@@ -101,11 +101,35 @@ export function testBackendContract(name: string, factory: BackendFactory): void
       const records = await readEverything(h.source);
       expect(records).toHaveLength(400);
       for (let p = 0; p < h.partitions; p++) {
-        const seqs = records.filter((r) => r.partition === p).map((r) => JSON.parse(r.value).seq as number);
+        const seqs = records
+          .filter((r) => r.partition === p)
+          .map((r) => JSON.parse(Buffer.from(r.value).toString('utf8')).seq as number);
         expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
         const offsets = records.filter((r) => r.partition === p).map((r) => r.offset);
         expect(offsets).toEqual(offsets.map((_, i) => offsets[0]! + i)); // dense, ascending
       }
+    });
+
+    it('gives back the exact bytes sent, even when they are not valid UTF-8 (bronze keeps them)', async () => {
+      // Given a message whose bytes are not UTF-8 (ED A0 80 encodes a lone surrogate) and a valid one
+      const raw = Buffer.from('{"terminal_id":"T-\xed\xa0\x80"}', 'latin1');
+      const text = '{"item_name":"Americanö ☕"}';
+      await sendAll(
+        h.sink,
+        [
+          { key: 'Thamel', value: raw },
+          { key: 'Thamel', value: text },
+        ],
+        2,
+      );
+      const records = await readEverything(h.source);
+      // Then the source returns them byte for byte, never with U+FFFD substitutes
+      expect(records.map((r) => Buffer.from(r.value).toString('hex'))).toEqual([
+        raw.toString('hex'),
+        Buffer.from(text).toString('hex'),
+      ]);
+      for (const r of records)
+        if (r.text !== undefined) expect(Buffer.from(r.text).equals(Buffer.from(r.value))).toBe(true);
     });
 
     it('reads exactly a half-open offset range, the same records every time', async () => {
@@ -117,7 +141,9 @@ export function testBackendContract(name: string, factory: BackendFactory): void
       const again = await h.source.read([{ partition, from: 10, to: 20 }]);
       // Then exactly offsets 10..19 come back, in order, identical both times (a re-run batch sees the same data)
       expect(first.map((r) => r.offset)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
-      expect(first.map((r) => JSON.parse(r.value).seq)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+      expect(first.map((r) => JSON.parse(Buffer.from(r.value).toString('utf8')).seq)).toEqual([
+        10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+      ]);
       expect(again).toEqual(first);
       // And an empty range reads nothing; a range past the end stops at what exists
       expect(await h.source.read([{ partition, from: 5, to: 5 }])).toEqual([]);
@@ -165,12 +191,12 @@ export function testBackendContract(name: string, factory: BackendFactory): void
       expect(await readEverything(h.source)).toHaveLength(2);
     });
 
-    it('keeps malformed bytes as text with replacement characters, never dropping the record', async () => {
+    it('keeps malformed bytes exactly, never dropping the record nor substituting U+FFFD', async () => {
       const bytes = new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22]);
       await sendAll(h.sink, [{ key: 'Thamel', value: bytes }], 1);
       const records = await readEverything(h.source);
       expect(records).toHaveLength(1);
-      expect(records[0]!.value).toBe('{"\uFFFD\uFFFD"');
+      expect([...records[0]!.value]).toEqual([...bytes]);
     });
 
     it('wakes a waiting reader when data arrives, and gives up after its timeout otherwise', async () => {

@@ -40,7 +40,10 @@ async function readAll(source: KafkaSource): Promise<{ seq: number; partition: n
   const records = await source.read(
     positions.map((p) => ({ partition: p.partition, from: p.earliest, to: p.latest })),
   );
-  return records.map((r) => ({ seq: JSON.parse(r.value).seq as number, partition: r.partition }));
+  return records.map((r) => ({
+    seq: JSON.parse(Buffer.from(r.value).toString('utf8')).seq as number,
+    partition: r.partition,
+  }));
 }
 
 describe('Kafka sink through a broker restart', () => {

@@ -47,7 +47,7 @@ async function roundTrip(
     positions.map((p) => ({ partition: p.partition, from: p.earliest, to: p.latest })),
   );
   await source.close();
-  return records.map((r) => r.value).sort();
+  return records.map((r) => Buffer.from(r.value).toString('utf8')).sort();
 }
 
 async function openError(connection: Record<string, unknown>): Promise<ExternalError> {

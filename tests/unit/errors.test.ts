@@ -67,3 +67,48 @@ describe('retry', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('OS errors become one line naming the path and the fix, exit 2 (issue 10 item 10)', () => {
+  const errno = (code: string, syscall: string, path: string): NodeJS.ErrnoException =>
+    Object.assign(new Error(`${code}: something, ${syscall} '${path}'`), { code, syscall, path });
+
+  it.each([
+    ['EACCES', 'open', /permission denied/],
+    ['EROFS', 'mkdir', /read-only file system/],
+    ['ENOSPC', 'write', /no space left/],
+    ['EMFILE', 'open', /too many open files/],
+    ['ENOENT', 'open', /does not exist/],
+    ['EISDIR', 'open', /is a directory/],
+  ])('%s', (code, syscall, what) => {
+    const { message, exitCode } = describeError(errno(code, syscall, '/data/out/ledger.json'));
+    expect(exitCode).toBe(2);
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toMatch(/^brewline: /);
+    expect(message).toContain('/data/out/ledger.json');
+    expect(message).toMatch(what);
+    expect(message).toContain(`(${code})`);
+    expect(message).not.toMatch(/internal error|at .*:\d+:\d+/);
+  });
+
+  it('finds the OS error inside a wrapping error and keeps what was being done', () => {
+    const wrapped = new ExternalError('writing /tmp/o.ndjson failed', {
+      cause: errno('ENOSPC', 'write', '/tmp/o.ndjson'),
+    });
+    const { message, exitCode } = describeError(wrapped);
+    expect(exitCode).toBe(2);
+    expect(message).toMatch(/^brewline: writing \/tmp\/o\.ndjson failed: no space left on device \(ENOSPC\)/);
+  });
+
+  it('recognises DuckDB I/O errors by their text', () => {
+    const duck = new Error('IO Error: Could not write file "/ro/lakehouse.duckdb.wal": Read-only file system');
+    const { message, exitCode } = describeError(duck);
+    expect(exitCode).toBe(2);
+    expect(message).toContain('/ro/lakehouse.duckdb.wal');
+    expect(message).toMatch(/read-only file system \(EROFS\)/);
+  });
+
+  it('leaves other errors alone', () => {
+    expect(describeError(errno('EPIPE', 'write', '/x')).exitCode).toBe(1);
+    expect(describeError(new Error('boom')).message).toMatch(/internal error/);
+  });
+});

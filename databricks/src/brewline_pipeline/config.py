@@ -42,7 +42,7 @@ class PipelineArgs:
 
     source: str = "kafka"
     brokers: str = "127.0.0.1:9092"
-    topic: str = "orders"
+    topic: str | None = None
     lakehouse: str | None = None
     catalog: str | None = None
     checkpoint: str | None = None
@@ -113,7 +113,10 @@ def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
         default="127.0.0.1:9092",
         help="Kafka bootstrap servers (Event Hubs: NS.servicebus.windows.net:9093)",
     )
-    add("--topic", default="orders", help="Kafka topic / Event Hub name")
+    add(
+        "--topic",
+        help="Kafka topic / Event Hub name (default orders); for files: the bronze topic (default the file name)",
+    )
     add("--lakehouse", help="local Delta lakehouse folder: tables at DIR/<schema>/<table>")
     add("--catalog", help="Unity Catalog name: tables NAME.<schema>.<table> (omit locally)")
     add(

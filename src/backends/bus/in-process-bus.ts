@@ -1,9 +1,13 @@
 import { partitionForKey } from '../partitioner.js';
 import type { PartitionPosition } from '../types.js';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 interface StoredMessage {
   readonly key: string | null;
-  readonly value: string;
+  /** The exact bytes; `text` too when the message was appended as a (well-formed) string. */
+  readonly bytes: Uint8Array;
+  readonly text: string | undefined;
   readonly timestampMs: number;
 }
 
@@ -36,7 +40,6 @@ export class InProcessBus {
   private readonly logs: PartitionLog[];
   private readonly retain: number;
   private waiters = new Set<() => void>();
-  private readonly decoder = new TextDecoder();
 
   constructor(name: string, options: BusOptions = {}) {
     this.name = name;
@@ -62,8 +65,11 @@ export class InProcessBus {
     const p = partition ?? (key === null ? 0 : partitionForKey(key, this.logs.length));
     const log = this.logs[p];
     if (!log) throw new RangeError(`partition ${p} does not exist (bus has ${this.logs.length})`);
-    const text = typeof value === 'string' ? value : this.decoder.decode(value);
-    log.messages.push({ key, value: text, timestampMs });
+    // Bytes as sent (a string is sent as its UTF-8); a string keeps its text unless it holds a lone
+    // surrogate, which UTF-8 cannot carry (the pipeline then judges the replaced bytes).
+    const bytes = typeof value === 'string' ? Buffer.from(value) : value;
+    const text = typeof value === 'string' && !LONE_SURROGATE.test(value) ? value : undefined;
+    log.messages.push({ key, bytes, text, timestampMs });
     const offset = log.end - 1;
     if (log.messages.length > this.retain * 1.25) {
       const drop = log.messages.length - this.retain;

@@ -100,7 +100,8 @@ export class BusSource implements Source {
           partition: range.partition,
           offset,
           key: message.key,
-          value: message.value,
+          value: message.bytes,
+          ...(message.text === undefined ? {} : { text: message.text }),
           timestampMs: message.timestampMs,
           timestampType: 'LogAppendTime',
         });

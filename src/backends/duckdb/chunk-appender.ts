@@ -21,6 +21,8 @@ export type Repeats = 'none' | 'runs' | 'any';
 /** One column of the target table, in table order; checked against the appender's own types. */
 export type ChunkColumn =
   | { readonly kind: 'varchar'; readonly repeats: Repeats; readonly nullable?: boolean }
+  /** Exact bytes stored as BLOB (bronze's raw messages); laid out like VARCHAR, never decoded. */
+  | { readonly kind: 'blob' }
   | { readonly kind: 'integer' }
   /** A safe JS integer stored as BIGINT. */
   | { readonly kind: 'bigint' }
@@ -43,7 +45,7 @@ interface Column {
   /** int32 values, or int64 values as (low, high) word pairs. */
   readonly words: Int32Array<ArrayBuffer>;
   readonly bytesPerRow: number;
-  readonly strings: (string | null)[];
+  readonly strings: (string | Uint8Array | null)[];
   /** A DECIMAL column's bound on |units|, exclusive: 10^width. */
   readonly limit: number;
 }
@@ -88,13 +90,14 @@ export class ChunkAppender {
     this.structsView = new DataView(this.structs.buffer, this.structs.byteOffset, this.structs.byteLength);
     this.columns = specs.map((spec, i) => {
       checkType(spec, types[i]!, i);
-      const bytesPerRow = spec.kind === 'varchar' ? 0 : spec.kind === 'integer' ? 4 : 8;
+      const stringLike = spec.kind === 'varchar' || spec.kind === 'blob';
+      const bytesPerRow = stringLike ? 0 : spec.kind === 'integer' ? 4 : 8;
       return {
         spec,
         vector: duckdb.data_chunk_get_vector(this.chunk.chunk, i),
         words: new Int32Array((this.capacity * bytesPerRow) / 4),
         bytesPerRow,
-        strings: spec.kind === 'varchar' ? new Array<string | null>(this.capacity).fill(null) : [],
+        strings: stringLike ? new Array<string | Uint8Array | null>(this.capacity).fill(null) : [],
         limit: spec.kind === 'decimal' ? 10 ** spec.width : 0,
       };
     });
@@ -110,6 +113,10 @@ export class ChunkAppender {
     this.columns[column]!.strings[row] = value;
   }
 
+  bytes(column: number, row: number, value: Uint8Array): void {
+    this.columns[column]!.strings[row] = value;
+  }
+
   integer(column: number, row: number, value: number): void {
     if ((value | 0) !== value) throw new RangeError(`${value} is not a 32-bit integer`);
     this.columns[column]!.words[row] = value;
@@ -118,6 +125,13 @@ export class ChunkAppender {
   bigint(column: number, row: number, value: number): void {
     if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not a safe integer`);
     setInt64(this.columns[column]!.words, row, value);
+  }
+
+  /** A TIMESTAMP from epoch µs (exact: silver keeps an event's microseconds). */
+  timestampMicros(column: number, row: number, epochMicros: number): void {
+    if (!Number.isSafeInteger(epochMicros))
+      throw new RangeError(`${epochMicros} µs is not a representable timestamp`);
+    setInt64(this.columns[column]!.words, row, epochMicros);
   }
 
   timestamp(column: number, row: number, epochMs: number): void {
@@ -150,6 +164,7 @@ export class ChunkAppender {
     this.chunk.rowCount = n;
     for (const c of this.columns) {
       if (c.spec.kind === 'varchar') this.writeStrings(c, c.spec.repeats, c.spec.nullable === true, n);
+      else if (c.spec.kind === 'blob') this.writeStrings(c, 'none', false, n);
       else duckdb.copy_data_to_vector(c.vector, 0, c.words.buffer, 0, n * c.bytesPerRow);
     }
     this.appender.appendDataChunk(this.chunk);
@@ -171,7 +186,7 @@ export class ChunkAppender {
     let copied = 0;
     let longs = 0;
     let blobBytes = 0;
-    let previous: string | null = null;
+    let previous: string | Uint8Array | null = null;
     let previousRow = -1;
     let nulls: Int32Array<ArrayBuffer> | undefined;
     for (let r = 0; r < n; r++) {
@@ -192,21 +207,28 @@ export class ChunkAppender {
         }
         previous = value;
         if (repeats === 'any') {
-          const first = firstRow.get(value);
+          const first = typeof value === 'string' ? firstRow.get(value) : undefined;
           if (first !== undefined) {
             previousRow = first;
             copies[copied++] = r;
             copies[copied++] = first;
             continue;
           }
-          firstRow.set(value, r);
+          if (typeof value === 'string') firstRow.set(value, r);
         }
         previousRow = r;
       }
-      // UTF-8 takes at most 3 bytes per UTF-16 unit; Buffer.write would silently truncate past the end.
-      if (blobBytes + value.length * 3 > this.blob.length) this.growBlob(blobBytes + value.length * 3);
+      let bytes: number;
+      if (typeof value === 'string') {
+        // UTF-8 takes at most 3 bytes per UTF-16 unit; Buffer.write would silently truncate past the end.
+        if (blobBytes + value.length * 3 > this.blob.length) this.growBlob(blobBytes + value.length * 3);
+        bytes = this.blob.write(value, blobBytes);
+      } else {
+        if (blobBytes + value.length > this.blob.length) this.growBlob(blobBytes + value.length);
+        this.blob.set(value, blobBytes);
+        bytes = value.length;
+      }
       const blob = this.blob;
-      const bytes = blob.write(value, blobBytes);
       const at = r * STRING_T_BYTES;
       view.setUint32(at, bytes, LITTLE_ENDIAN);
       // At most 12 bytes each: plain loops beat a native Buffer.copy/fill call per string.
@@ -262,6 +284,7 @@ function checkType(spec: ChunkColumn, type: DuckDBType, index: number): void {
   const id = type.typeId;
   const ok =
     (spec.kind === 'varchar' && id === DuckDBTypeId.VARCHAR) ||
+    (spec.kind === 'blob' && id === DuckDBTypeId.BLOB) ||
     (spec.kind === 'integer' && id === DuckDBTypeId.INTEGER) ||
     (spec.kind === 'bigint' && id === DuckDBTypeId.BIGINT) ||
     (spec.kind === 'timestamp' && id === DuckDBTypeId.TIMESTAMP) ||

@@ -14,7 +14,14 @@ import type { SilverOrder } from '../../pipeline/silver.js';
 import type { LakehouseReader, PartitionOffsets, QueryResult } from '../types.js';
 import { decimalText, safeNumber, timestampFromMs, toJsonSafe } from './json-values.js';
 import { ChunkAppender } from './chunk-appender.js';
-import { BRONZE_COLUMNS, ID_COLUMNS, LAKEHOUSE_DDL, SILVER_COLUMNS, STAGING_DDL } from './schema.js';
+import {
+  BRONZE_COLUMNS,
+  ID_COLUMNS,
+  LAKEHOUSE_DDL,
+  RAW_BYTES_MIGRATION,
+  SILVER_COLUMNS,
+  STAGING_DDL,
+} from './schema.js';
 
 /** The storage format of new lakehouse files (see `open`). */
 export const STORAGE_VERSION = 'v1.3.0';
@@ -26,6 +33,11 @@ export interface DuckDBLakehouseOptions {
   readOnly?: boolean;
   /** DuckDB worker threads. @default DuckDB's own (one per core) */
   threads?: number;
+  /**
+   * For SQL a user types (`brewline query`): no file, network, extension or secret access beyond the
+   * lakehouse file itself, and the configuration locked so SQL cannot undo it. @default false
+   */
+  sandboxed?: boolean;
 }
 
 /** Runs a query on a connection and returns JSON-safe columns and rows. */
@@ -89,6 +101,13 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     // An existing file keeps the format it was created with.
     const settings: Record<string, string> = { storage_compatibility_version: STORAGE_VERSION };
     if (readOnly) settings['access_mode'] = 'READ_ONLY';
+    if (this.options.sandboxed) {
+      settings['enable_external_access'] = 'false';
+      settings['autoload_known_extensions'] = 'false';
+      settings['autoinstall_known_extensions'] = 'false';
+      settings['allow_community_extensions'] = 'false';
+      settings['lock_configuration'] = 'true';
+    }
     if (threads !== undefined) settings['threads'] = String(threads);
     try {
       this.instance = await DuckDBInstance.create(path, settings);
@@ -103,7 +122,16 @@ export class DuckDBLakehouse implements PipelineLakehouse {
           : 'check the --lakehouse path and its permissions',
       });
     }
-    if (!readOnly) await this.connection.run(LAKEHOUSE_DDL);
+    if (!readOnly) {
+      await this.connection.run(LAKEHOUSE_DDL);
+      const types = await this.connection.runAndReadAll(
+        `SELECT table_schema || '.' || table_name, data_type FROM information_schema.columns
+          WHERE column_name = 'value' AND table_schema IN ('bronze', 'silver')`,
+      );
+      await this.connection.run(
+        RAW_BYTES_MIGRATION(new Map(types.getRows().map((r) => [String(r[0]), String(r[1])]))),
+      );
+    }
     await this.connection.run(STAGING_DDL);
   }
 
@@ -265,7 +293,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     const w = new ChunkAppender(await connection.createAppender('orders_raw', 'bronze'), BRONZE_COLUMNS);
     for (const rec of records) {
       const r = w.row();
-      w.varchar(0, r, rec.value);
+      w.bytes(0, r, rec.value);
       w.varchar(1, r, rec.key);
       w.varchar(2, r, rec.topic);
       w.integer(3, r, rec.partition);
@@ -292,7 +320,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
       for (const q of write.quarantine) {
         quarantine.appendInteger(q.sourcePartition);
         quarantine.appendBigInt(BigInt(q.sourceOffset));
-        quarantine.appendVarchar(q.value);
+        quarantine.appendBlob(q.value);
         quarantine.appendVarchar(q.reason);
         quarantine.appendTimestamp(ingestion);
         quarantine.endRow();
@@ -451,7 +479,7 @@ export function appendSilverRows(
     for (const line of order.lines) {
       const r = w.row();
       w.varchar(0, r, order.orderId);
-      w.timestamp(1, r, order.eventTimeMs);
+      w.timestampMicros(1, r, order.eventTimeMicros);
       w.varchar(2, r, order.branch);
       w.varchar(3, r, order.terminalId);
       w.varchar(4, r, order.payment);

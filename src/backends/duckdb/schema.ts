@@ -15,7 +15,7 @@ CREATE SCHEMA IF NOT EXISTS silver;
 CREATE SCHEMA IF NOT EXISTS gold;
 CREATE SCHEMA IF NOT EXISTS ops;
 CREATE TABLE IF NOT EXISTS bronze.orders_raw (
-  value VARCHAR USING COMPRESSION zstd, key VARCHAR, topic VARCHAR, "partition" INTEGER, "offset" BIGINT, "timestamp" TIMESTAMP,
+  value BLOB USING COMPRESSION zstd, key VARCHAR, topic VARCHAR, "partition" INTEGER, "offset" BIGINT, "timestamp" TIMESTAMP,
   timestamp_type VARCHAR, ingestion_timestamp TIMESTAMP, batch_id BIGINT);
 CREATE TABLE IF NOT EXISTS silver.order_items (
   order_id VARCHAR NOT NULL, event_time TIMESTAMP NOT NULL, branch VARCHAR, terminal_id VARCHAR,
@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS silver.order_items (
   unit_price DECIMAL(10,2), quantity INTEGER, line_amount DECIMAL(12,2), order_total DECIMAL(12,2),
   source_partition INTEGER, source_offset BIGINT, ingestion_timestamp TIMESTAMP);
 CREATE TABLE IF NOT EXISTS silver.quarantine (
-  source_partition INTEGER, source_offset BIGINT, value VARCHAR, reason VARCHAR, ingestion_timestamp TIMESTAMP);
+  source_partition INTEGER, source_offset BIGINT, value BLOB, reason VARCHAR, ingestion_timestamp TIMESTAMP);
 CREATE TABLE IF NOT EXISTS gold.branch_revenue (
   window_start TIMESTAMP NOT NULL, window_end TIMESTAMP NOT NULL, branch VARCHAR NOT NULL,
   revenue DECIMAL(18,2), orders BIGINT, items BIGINT, PRIMARY KEY (window_start, branch));
@@ -50,6 +50,17 @@ CREATE TABLE IF NOT EXISTS ops.query_settings (
   window_duration_ms BIGINT, window_offset_ms BIGINT, watermark_delay_ms BIGINT, updated_at TIMESTAMP);
 `;
 
+/**
+ * Files written before bronze kept bytes hold `value` as VARCHAR: converted once to BLOB (the text's UTF-8),
+ * then the text views for reading (`try(decode(…))`: NULL where the bytes are not UTF-8).
+ */
+export const RAW_BYTES_MIGRATION = (valueTypes: ReadonlyMap<string, string>): string => `
+${valueTypes.get('bronze.orders_raw') === 'VARCHAR' ? 'ALTER TABLE bronze.orders_raw ALTER value SET DATA TYPE BLOB USING encode(value);' : ''}
+${valueTypes.get('silver.quarantine') === 'VARCHAR' ? 'ALTER TABLE silver.quarantine ALTER value SET DATA TYPE BLOB USING encode(value);' : ''}
+CREATE OR REPLACE VIEW bronze.orders_raw_text AS SELECT * REPLACE (try(decode(value)) AS value) FROM bronze.orders_raw;
+CREATE OR REPLACE VIEW silver.quarantine_text AS SELECT * REPLACE (try(decode(value)) AS value) FROM silver.quarantine;
+`;
+
 /** Temporary per-connection staging tables (gold upserts and the dedup lookup). */
 export const STAGING_DDL = `
 CREATE TEMP TABLE IF NOT EXISTS stage_ids (order_id VARCHAR);
@@ -63,7 +74,7 @@ CREATE TEMP TABLE IF NOT EXISTS stage_hourly (window_start TIMESTAMP, window_end
 
 /** bronze.orders_raw for the chunk writer: the raw value is unique, the source's names repeat. */
 export const BRONZE_COLUMNS: readonly ChunkColumn[] = [
-  { kind: 'varchar', repeats: 'none' }, // value
+  { kind: 'blob' }, // value: the exact bytes
   { kind: 'varchar', repeats: 'runs', nullable: true }, // key
   { kind: 'varchar', repeats: 'runs' }, // topic
   { kind: 'integer' }, // partition
@@ -79,7 +90,7 @@ export const SILVER_COLUMNS: readonly ChunkColumn[] = [
   { kind: 'varchar', repeats: 'runs' }, // order_id
   { kind: 'timestamp' }, // event_time
   { kind: 'varchar', repeats: 'any' }, // branch
-  { kind: 'varchar', repeats: 'any' }, // terminal_id
+  { kind: 'varchar', repeats: 'any', nullable: true }, // terminal_id (null for schema version 0)
   { kind: 'varchar', repeats: 'any' }, // mode_of_payment
   { kind: 'integer' }, // line_no
   { kind: 'varchar', repeats: 'any' }, // item_id

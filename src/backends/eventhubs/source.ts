@@ -31,7 +31,6 @@ export interface EventHubsSourceOptions {
   highWater?: number;
 }
 
-const decoder = new TextDecoder();
 /** How often `waitForData` asks the hub for new positions. */
 const WAIT_POLL_MS = 250;
 
@@ -280,7 +279,7 @@ export class EventHubsSource extends EventHubsLagProbe implements Source {
             partition: range.partition,
             offset: event.sequenceNumber,
             key: event.partitionKey,
-            value: decoder.decode(event.body),
+            value: event.body,
             timestampMs: event.enqueuedTimeMs,
             timestampType: 'EnqueuedTime',
           };

@@ -36,7 +36,7 @@ export interface FileSinkOptions {
 /**
  * Writes NDJSON to a file. Sends that arrive while a write is running are coalesced into the next write
  * (buffered, few syscalls), and a send resolves only after its bytes were written to the file: acks are
- * honest. Order is kept: bytes land in the order `send` was called. `close` fsyncs.
+ * honest. Order is kept: bytes land in the order `send` was called. `close` fsyncs a regular file.
  */
 export class FileSink implements Sink {
   readonly kind = 'file';
@@ -112,7 +112,8 @@ export class FileSink implements Sink {
     if (this.handle === undefined) return;
     try {
       await this.flush();
-      await this.handle.sync();
+      // Only a regular file can be synced: /dev/null, a terminal or a pipe answers fsync with EINVAL.
+      if ((await this.handle.stat()).isFile()) await this.handle.sync();
     } finally {
       await this.handle.close();
       this.handle = undefined;

@@ -219,23 +219,27 @@ export class FileSource implements Source {
     readAt: number,
     out: SourceRecord[],
   ): void {
-    if (isAscii(buffer.subarray(0, length))) {
+    // The read buffer is reused: one copy of the chunk, and every record's bytes are a view into it.
+    const bytes = Buffer.from(buffer.subarray(0, length));
+    if (isAscii(bytes)) {
       // The usual case: one decode per chunk, then slices of it. In ASCII one byte is one character, so
       // string positions are byte offsets (and decoding as latin1 is exact and cheapest).
-      const text = buffer.toString('latin1', 0, length);
+      const text = bytes.toString('latin1');
       let begin = 0;
       while (begin < length) {
         const nl = text.indexOf('\n', begin);
-        out.push(fileRecord(this.topic, offset + begin, text.slice(begin, nl), readAt));
+        out.push(
+          fileRecord(this.topic, offset + begin, bytes.subarray(begin, nl), text.slice(begin, nl), readAt),
+        );
         begin = nl + 1;
       }
       return;
     }
     let start = 0;
     while (start < length) {
-      const nl = buffer.indexOf(NEWLINE, start);
-      // Invalid UTF-8 becomes U+FFFD (Buffer decoding is lossy, never throws): nothing is dropped.
-      out.push(fileRecord(this.topic, offset + start, buffer.toString('utf8', start, nl), readAt));
+      const nl = bytes.indexOf(NEWLINE, start);
+      // Exact bytes, not decoded here: the pipeline checks their UTF-8 (invalid → quarantine, rule utf8).
+      out.push(fileRecord(this.topic, offset + start, bytes.subarray(start, nl), undefined, readAt));
       start = nl + 1;
     }
   }
@@ -271,13 +275,20 @@ export class FileSource implements Source {
 }
 
 /** One record, always built in the same property order so every record shares one object shape. */
-function fileRecord(topic: string, offset: number, value: string, readAt: number): SourceRecord {
+function fileRecord(
+  topic: string,
+  offset: number,
+  value: Uint8Array,
+  text: string | undefined,
+  readAt: number,
+): SourceRecord {
   return {
     topic,
     partition: 0,
     offset,
     key: null,
     value,
+    text,
     timestampMs: readAt,
     timestampType: 'IngestTime',
   };

@@ -19,6 +19,7 @@ const TIMESTAMP_TYPE_LOG_APPEND = 0b1000;
 const CONTROL_BATCH = 0b10_0000;
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
+const EMPTY = new Uint8Array(0);
 
 function text(bytes: Uint8Array | null): string | null {
   return bytes === null ? null : decoder.decode(bytes);
@@ -51,7 +52,8 @@ export function recordsInRange(
         partition,
         offset,
         key: text(record.key),
-        value: text(record.value) ?? '',
+        // The exact bytes (a tombstone's null becomes empty): bronze keeps them, silver checks their UTF-8.
+        value: record.value ?? EMPTY,
         timestampMs: Number(logAppend ? batch.maxTimestamp : batch.firstTimestamp + record.timestampDelta),
         timestampType,
       });

@@ -116,18 +116,21 @@ describe('FileSource.read (one decode per ASCII range)', () => {
       const mixed = await source.read([{ partition: 0, from: 6, to: 12 }]);
       const again = await source.read([{ partition: 0, from: 2, to: 6 }]);
       await source.close();
-      // Then offsets are byte offsets and values are decoded lines
-      expect(ascii.map((r) => [r.offset, r.value])).toEqual([
-        [0, 'a'],
-        [2, 'bc'],
+      // Then offsets are byte offsets and values the lines' exact bytes (invalid UTF-8 kept, never U+FFFD)
+      const hex = (rs: typeof ascii): unknown[] =>
+        rs.map((r) => [r.offset, Buffer.from(r.value).toString('hex')]);
+      expect(hex(ascii)).toEqual([
+        [0, '61'],
+        [2, '6263'],
         [5, ''],
       ]);
-      expect(mixed.map((r) => [r.offset, r.value])).toEqual([
-        [6, 'né'],
-        [10, '\uFFFD'],
+      expect(hex(mixed)).toEqual([
+        [6, Buffer.from('né').toString('hex')],
+        [10, 'ff'],
       ]);
-      expect(again.map((r) => [r.offset, r.value])).toEqual([
-        [2, 'bc'],
+      expect(ascii.map((r) => r.text)).toEqual(['a', 'bc', '']);
+      expect(hex(again)).toEqual([
+        [2, '6263'],
         [5, ''],
       ]);
     } finally {

@@ -54,7 +54,7 @@ export interface Harness {
   lakehousePath: string;
   checkpointDir: string;
   /** Appends messages to one partition of the bus (the next batch boundaries are set by maxRecords). */
-  send(values: readonly string[], partition?: number): void;
+  send(values: readonly (string | Uint8Array)[], partition?: number): void;
   /** Runs available-now to the end; returns the progress of each batch. */
   runAvailableNow(
     options?: RunOptions,

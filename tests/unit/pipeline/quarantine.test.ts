@@ -46,11 +46,11 @@ describe('quarantine', () => {
     const { progress } = await h.runAvailableNow({ maxRecordsPerBatch: 7 });
     // Then bronze holds every message byte for byte, silver the valid order, quarantine the rest
     expect(progress.reduce((n, p) => n + p.numInputRows, 0)).toBe(values.length);
-    const bronze = await h.rows('SELECT value FROM bronze.orders_raw ORDER BY "offset"');
+    const bronze = await h.rows('SELECT value FROM bronze.orders_raw_text ORDER BY "offset"');
     expect(bronze.map((r) => r[0])).toEqual(values);
     expect(await h.rows('SELECT DISTINCT order_id FROM silver.order_items')).toEqual([['ok']]);
     const quarantine = await h.rows(
-      'SELECT source_offset, value, reason FROM silver.quarantine ORDER BY source_offset',
+      'SELECT source_offset, value, reason FROM silver.quarantine_text ORDER BY source_offset',
     );
     expect(quarantine).toHaveLength(BAD.length);
     BAD.forEach(([what, value, rule], i) => {
@@ -58,5 +58,35 @@ describe('quarantine', () => {
       expect(row[1], what).toBe(value);
       expect(String(row[2]), what).toMatch(new RegExp(`^${rule}: `));
     });
+  });
+});
+
+describe('raw bytes and UTF-8 (issue 9 item 6)', () => {
+  it('keeps invalid UTF-8 byte for byte in bronze and quarantines it with rule utf8, never with U+FFFD', async () => {
+    // Given an order whose terminal_id holds the bytes ED A0 80 (a UTF-8-encoded lone surrogate) and a good one
+    h = harness();
+    const good = orderJson('ok', '2026-11-26T02:20:00.000Z');
+    const bad = Buffer.from(
+      orderJson('bad', '2026-11-26T02:21:00.000Z').replace('"Jhamsikhel-1"', '"T-\u00ed\u00a0\u0080"'),
+      'latin1',
+    );
+    expect(bad.includes(Buffer.from([0xed, 0xa0, 0x80]))).toBe(true);
+    h.send([good, bad]);
+    await h.runAvailableNow();
+    // Then bronze holds the exact bytes (BLOB), the text view has NULL for the undecodable one
+    const bronze = await h.rows('SELECT hex(value) FROM bronze.orders_raw ORDER BY "offset"');
+    expect(bronze.map((r) => r[0])).toEqual([
+      Buffer.from(good).toString('hex').toUpperCase(),
+      bad.toString('hex').toUpperCase(),
+    ]);
+    expect(await h.rows('SELECT value IS NULL FROM bronze.orders_raw_text ORDER BY "offset"')).toEqual([
+      [false],
+      [true],
+    ]);
+    // And silver has only the good order; quarantine keeps the bytes with rule utf8
+    expect(await h.rows('SELECT DISTINCT order_id FROM silver.order_items')).toEqual([['ok']]);
+    expect(await h.rows('SELECT hex(value), reason FROM silver.quarantine')).toEqual([
+      [bad.toString('hex').toUpperCase(), 'utf8: value is not valid UTF-8'],
+    ]);
   });
 });

@@ -46,7 +46,7 @@ describe('order stream: events as DOMAIN.md', () => {
       expect(v.order.lines.length).toBeGreaterThanOrEqual(1);
       expect(v.order.lines.length).toBeLessThanOrEqual(MAX_LINES_PER_ORDER);
       for (const l of v.order.lines) expect(l.quantity).toBeLessThanOrEqual(4);
-      expect(v.order.terminalId.startsWith(`${v.order.branch}-`)).toBe(true);
+      expect((v.order.terminalId ?? '').startsWith(`${v.order.branch}-`)).toBe(true);
       expect(m.key).toBe(v.order.branch);
       expect(v.order.eventTimeMs).toBe(m.eventMs);
     }

@@ -1,0 +1,200 @@
+"""DOMAIN.md's tables as Delta tables: local folders ``DIR/<schema>/<table>`` or Unity Catalog names.
+
+Types are those of the embedded lakehouse (``src/backends/duckdb/schema.ts``), except that the raw message
+``value`` is BINARY here (Spark's Kafka source keeps it so; DuckDB: BLOB) in bronze and in quarantine.
+JSON columns of ``ops.stream_progress`` are STRING holding JSON text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from delta.tables import DeltaTable
+from pyspark.sql import DataFrame, DataFrameReader, SparkSession
+from pyspark.sql.streaming.readwriter import DataStreamReader
+from pyspark.sql.types import (
+    BinaryType,
+    DecimalType,
+    DoubleType,
+    IntegerType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampType,
+)
+
+
+def _schema(*fields: tuple[str, object, bool]) -> StructType:
+    return StructType([StructField(name, dtype, nullable) for name, dtype, nullable in fields])  # type: ignore[arg-type]
+
+
+BRONZE_SCHEMA = _schema(
+    ("value", BinaryType(), True),
+    ("key", StringType(), True),
+    ("topic", StringType(), True),
+    ("partition", IntegerType(), True),
+    ("offset", LongType(), True),
+    ("timestamp", TimestampType(), True),
+    ("timestamp_type", StringType(), True),
+    ("ingestion_timestamp", TimestampType(), True),
+    ("batch_id", LongType(), True),
+)
+SILVER_SCHEMA = _schema(
+    ("order_id", StringType(), False),
+    ("event_time", TimestampType(), False),
+    ("branch", StringType(), True),
+    ("terminal_id", StringType(), True),
+    ("mode_of_payment", StringType(), True),
+    ("line_no", IntegerType(), True),
+    ("item_id", StringType(), True),
+    ("item_name", StringType(), True),
+    ("category", StringType(), True),
+    ("unit_price", DecimalType(10, 2), True),
+    ("quantity", IntegerType(), True),
+    ("line_amount", DecimalType(12, 2), True),
+    ("order_total", DecimalType(12, 2), True),
+    ("source_partition", IntegerType(), True),
+    ("source_offset", LongType(), True),
+    ("ingestion_timestamp", TimestampType(), True),
+)
+QUARANTINE_SCHEMA = _schema(
+    ("source_partition", IntegerType(), True),
+    ("source_offset", LongType(), True),
+    ("value", BinaryType(), True),
+    ("reason", StringType(), True),
+    ("ingestion_timestamp", TimestampType(), True),
+)
+BRANCH_REVENUE_SCHEMA = _schema(
+    ("window_start", TimestampType(), False),
+    ("window_end", TimestampType(), False),
+    ("branch", StringType(), False),
+    ("revenue", DecimalType(18, 2), True),
+    ("orders", LongType(), True),
+    ("items", LongType(), True),
+)
+PRODUCT_POPULARITY_SCHEMA = _schema(
+    ("window_start", TimestampType(), False),
+    ("window_end", TimestampType(), False),
+    ("item_id", StringType(), False),
+    ("item_name", StringType(), True),
+    ("category", StringType(), True),
+    ("quantity", LongType(), True),
+    ("revenue", DecimalType(18, 2), True),
+    ("orders", LongType(), True),
+)
+HOURLY_SALES_SCHEMA = _schema(
+    ("window_start", TimestampType(), False),
+    ("window_end", TimestampType(), False),
+    ("revenue", DecimalType(18, 2), True),
+    ("orders", LongType(), True),
+    ("items", LongType(), True),
+    ("avg_order_value", DecimalType(18, 2), True),
+)
+STREAM_PROGRESS_SCHEMA = _schema(
+    ("query_name", StringType(), True),
+    ("batch_id", LongType(), True),
+    ("timestamp", TimestampType(), True),
+    ("num_input_rows", LongType(), True),
+    ("input_rows_per_second", DoubleType(), True),
+    ("processed_rows_per_second", DoubleType(), True),
+    ("duration_ms", StringType(), True),
+    ("event_time_min", TimestampType(), True),
+    ("event_time_max", TimestampType(), True),
+    ("watermark", TimestampType(), True),
+    ("num_rows_dropped_by_watermark", LongType(), True),
+    ("state_rows", LongType(), True),
+    ("sources", StringType(), True),
+    ("state_operators", StringType(), True),
+    ("query_id", StringType(), True),
+    ("run_id", StringType(), True),
+)
+
+TABLES: dict[str, StructType] = {
+    "bronze.orders_raw": BRONZE_SCHEMA,
+    "silver.order_items": SILVER_SCHEMA,
+    "silver.quarantine": QUARANTINE_SCHEMA,
+    "gold.branch_revenue": BRANCH_REVENUE_SCHEMA,
+    "gold.product_popularity": PRODUCT_POPULARITY_SCHEMA,
+    "gold.hourly_sales": HOURLY_SALES_SCHEMA,
+    "ops.stream_progress": STREAM_PROGRESS_SCHEMA,
+}
+
+
+@dataclass(frozen=True)
+class Lakehouse:
+    """Where the tables live: a local folder (``root``) or a Unity Catalog (``catalog``)."""
+
+    root: str | None = None
+    catalog: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.root is None) == (self.catalog is None):
+            raise ValueError("give exactly one of --lakehouse DIR or --catalog NAME")
+
+    def location(self, table: str) -> str:
+        """``DIR/<schema>/<table>`` or ``NAME.<schema>.<table>``."""
+        if self.catalog is not None:
+            return f"{self.catalog}.{table}"
+        schema, name = table.split(".")
+        return str(Path(self.root or ".").resolve() / schema / name)
+
+    def checkpoint(self, base: str | None, query: str) -> str:
+        if base:
+            return str(Path(base) / query) if "://" not in base else f"{base.rstrip('/')}/{query}"
+        if self.root is None:
+            raise ValueError("--checkpoint is required with --catalog (e.g. a Unity Catalog volume path)")
+        return str(Path(self.root).resolve() / "_checkpoints" / query)
+
+    def ensure(self, spark: SparkSession, tables: list[str] | None = None) -> None:
+        """Creates the tables (empty, with their schema) that do not exist yet."""
+        for table in tables or list(TABLES):
+            builder = DeltaTable.createIfNotExists(spark)
+            if self.catalog is not None:
+                spark.sql(f"CREATE SCHEMA IF NOT EXISTS {self.catalog}.{table.split('.')[0]}")
+                builder = builder.tableName(self.location(table))
+            else:
+                builder = builder.location(self.location(table))
+            builder.addColumns(TABLES[table]).execute()
+
+    def delta(self, spark: SparkSession, table: str) -> DeltaTable:
+        if self.catalog is not None:
+            return DeltaTable.forName(spark, self.location(table))
+        return DeltaTable.forPath(spark, self.location(table))
+
+    def read(self, spark: SparkSession, table: str) -> DataFrame:
+        reader: DataFrameReader = spark.read.format("delta")
+        if self.catalog is not None:
+            return reader.table(self.location(table))
+        return reader.load(self.location(table))
+
+    def read_stream(self, spark: SparkSession, table: str, **options: str) -> DataFrame:
+        reader: DataStreamReader = spark.readStream.format("delta").options(**options)
+        if self.catalog is not None:
+            return reader.table(self.location(table))
+        return reader.load(self.location(table))
+
+    def append(
+        self, df: DataFrame, table: str, txn_app_id: str | None = None, txn_version: int | None = None
+    ) -> None:
+        """Appends ``df``; with ``txn_app_id``/``txn_version`` Delta skips a (app, version) it already committed."""
+        writer = df.write.format("delta").mode("append")
+        if txn_app_id is not None and txn_version is not None:
+            writer = writer.option("txnAppId", txn_app_id).option("txnVersion", txn_version)
+        if self.catalog is not None:
+            writer.saveAsTable(self.location(table))
+        else:
+            writer.save(self.location(table))
+
+    def overwrite(self, df: DataFrame, table: str, txn_app_id: str, txn_version: int) -> None:
+        writer = (
+            df.write.format("delta")
+            .mode("overwrite")
+            .option("txnAppId", txn_app_id)
+            .option("txnVersion", txn_version)
+        )
+        if self.catalog is not None:
+            writer.saveAsTable(self.location(table))
+        else:
+            writer.save(self.location(table))

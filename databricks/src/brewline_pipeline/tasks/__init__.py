@@ -1,0 +1,1 @@
+"""Job task entry points: plain files, one per task."""
