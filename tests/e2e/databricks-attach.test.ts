@@ -83,6 +83,46 @@ afterAll(async () => {
   removeTempDir(dir);
 });
 
+describe('the LakehouseReader seam', () => {
+  it('gives the same JSON-safe rows from the SQL warehouse as from the DuckDB file itself', async () => {
+    const sql = `SELECT window_start, window_end, branch, revenue, orders, items FROM gold.branch_revenue
+      ORDER BY window_start, branch LIMIT 200`;
+    const local = await openLakehouseReader(join(dir, 'lake.duckdb'));
+    let expected;
+    try {
+      expected = await local.query(sql);
+    } finally {
+      await local.close();
+    }
+    const keys = [
+      'DATABRICKS_HOST',
+      'DATABRICKS_TOKEN',
+      'DATABRICKS_WAREHOUSE_ID',
+      'DATABRICKS_CONFIG_FILE',
+    ] as const;
+    const saved = keys.map((k) => [k, process.env[k]] as const);
+    Object.assign(process.env, {
+      DATABRICKS_HOST: FAKE_HOST,
+      DATABRICKS_TOKEN: PAT,
+      DATABRICKS_WAREHOUSE_ID: 'wh42',
+      DATABRICKS_CONFIG_FILE: '/x',
+    });
+    const remote = await openLakehouseReader('databricks');
+    try {
+      const actual = await remote.query(sql);
+      expect(actual.columns).toEqual(expected.columns);
+      expect(actual.rows).toEqual(expected.rows);
+      expect(actual.rows[0]?.[3]).toMatch(/^\d+\.\d{2}$/);
+    } finally {
+      await remote.close();
+      for (const [k, v] of saved) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+});
+
 describe('brewline query --lakehouse databricks', () => {
   it('shows the numbers the warehouse holds, exactly', async () => {
     const sql =
