@@ -12,6 +12,7 @@ export interface ChainMonitorOptions {
   readonly refreshMs?: number;
   readonly verdictWindow?: number;
   readonly stopAfterMs?: number;
+  readonly thresholds?: MonitorModelOptions['thresholds'];
   /** Printable names for the header. */
   readonly source: string;
   readonly sink: string;
@@ -78,6 +79,7 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
       ...(m.refreshMs === undefined ? {} : { refreshMs: m.refreshMs }),
       ...(m.verdictWindow === undefined ? {} : { verdictWindow: m.verdictWindow }),
       ...(m.stopAfterMs === undefined ? {} : { stopAfterMs: m.stopAfterMs }),
+      ...(m.thresholds === undefined ? {} : { thresholds: m.thresholds }),
     });
   }
 

@@ -16,6 +16,7 @@ import { HeadlessReporter } from '../monitor/headless-reporter.js';
 import { Simulation, simulationSettings } from '../simulator/index.js';
 import { showDashboard, untilStopped, viewOptions } from './view-options.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
+import { THRESHOLDS_HELP } from './threshold-option.js';
 
 /** Flag → config path; everything else about the simulator and the pipeline comes from config/env as usual. */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -35,6 +36,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   refresh: 'monitor.refresh',
   reportInterval: 'monitor.reportInterval',
   catalog: 'catalog',
+  thresholds: 'monitor.thresholds',
 };
 
 /**
@@ -110,6 +112,7 @@ export function registerDemo(program: Command): Command {
     .option('--plain', 'no dashboard: periodic readable lines (the default when stdout is not a terminal)')
     .option('--json', 'no dashboard: periodic JSON lines')
     .option('--catalog <file>', 'catalog file replacing the default menu and branches')
+    .option('--thresholds <list>', THRESHOLDS_HELP)
     .addHelpText(
       'after',
       '\nKeys: ? help · q quit · p freeze · tab/1-5 focus a panel · +/- refresh · b branch filter.\n' +
@@ -266,6 +269,7 @@ export function registerDemo(program: Command): Command {
             refreshMs: config.monitor.refresh,
             verdictWindow: config.monitor.verdictWindow,
             stopAfterMs: config.monitor.stopAfter,
+            thresholds: config.monitor.thresholds,
           },
         });
         const model = chain.model!;

@@ -12,11 +12,13 @@ import { DATABRICKS_LAKEHOUSE, openLakehouseReader } from '../backends/lakehouse
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
 import { showDashboard, untilStopped, viewOptions } from './view-options.js';
 import { action, flagValues, resolveConfig } from './shared.js';
+import { THRESHOLDS_HELP } from './threshold-option.js';
 
 const FLAGS: Readonly<Record<string, string>> = {
   url: 'monitor.url',
   refresh: 'monitor.refresh',
   reportInterval: 'monitor.reportInterval',
+  thresholds: 'monitor.thresholds',
 };
 
 export function registerMonitor(program: Command): Command {
@@ -36,7 +38,8 @@ export function registerMonitor(program: Command): Command {
       'attach to Databricks: gold and ops.stream_progress from the SQL warehouse',
     )
     .option('--profile <name>', '--lakehouse databricks: ~/.databrickscfg profile')
-    .option('--query-name <name>', '--lakehouse databricks: the streaming query to follow (default orders)');
+    .option('--query-name <name>', '--lakehouse databricks: the streaming query to follow (default orders)')
+    .option('--thresholds <list>', THRESHOLDS_HELP);
   return addSourceOptions(monitor)
     .addHelpText(
       'after',
@@ -91,6 +94,7 @@ export function registerMonitor(program: Command): Command {
           refreshMs: config.monitor.refresh,
           verdictWindow: config.monitor.verdictWindow,
           stopAfterMs: config.monitor.stopAfter,
+          thresholds: config.monitor.thresholds,
         });
         // Fail fast with one clear line when nothing answers, instead of a dashboard full of errors.
         await feed.readStream();

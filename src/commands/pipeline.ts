@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import { createEngine, engineKind } from '../chain/engines.js';
 import { reportProgress, stopOnSignals, summaryLine } from '../chain/progress-report.js';
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
+import { THRESHOLDS_HELP } from './threshold-option.js';
 import type { BatchMarker } from '../pipeline/lakehouse-types.js';
 import { describeReset, resetUncommitted } from './pipeline-reset.js';
 import { DEFAULT_JOB_NAME, runDatabricksPipeline } from './pipeline-databricks.js';
@@ -31,6 +32,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   statefulOperatorAllowMultiple: 'pipeline.statefulOperatorAllowMultiple',
   catalog: 'catalog',
   statusPort: 'monitor.statusPort',
+  thresholds: 'monitor.thresholds',
+  statusHost: 'monitor.statusHost',
 };
 
 export { progressLine } from '../chain/progress-report.js';
@@ -80,13 +83,18 @@ export function registerPipeline(program: Command): Command {
     .option('--catalog <file>', 'catalog file replacing the default menu and branches')
     .option(
       '--status-port <port>',
-      'serve progress, gold and /metrics on 127.0.0.1 for `brewline monitor` (0 = any port)',
+      'serve progress, gold, /metrics, /healthz and /readyz for `brewline monitor` and scrapers (0 = any port)',
     )
     .option('--job <name|id>', `databricks: the job to run (default "${DEFAULT_JOB_NAME}", the bundle's job)`)
     .option('--cancel-on-exit', 'databricks: cancel the run on Ctrl+C (default: leave it going)')
     .option('--profile <name>', 'databricks: ~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
     .option('--poll <interval>', 'databricks: how often to read the run state (default 2s)')
     .option('--json', 'databricks: one JSON line per run/task change (plain lines when piped)')
+    .option(
+      '--status-host <address>',
+      'listen address of --status-port (default 127.0.0.1; 0.0.0.0 lets Prometheus scrape a container)',
+    )
+    .option('--thresholds <list>', THRESHOLDS_HELP)
     .action(
       action(async (_opts: unknown, command: Command) => {
         const opts = command.opts<{ trigger?: string; availableNow?: boolean }>();
@@ -146,6 +154,8 @@ export function registerPipeline(program: Command): Command {
                   engine,
                   probe,
                   lakehouse: engine,
+                  thresholds: config.monitor.thresholds,
+                  host: config.monitor.statusHost,
                 });
           if (status) write(`status endpoint ${status.url} (brewline monitor --url ${status.url})`);
           try {

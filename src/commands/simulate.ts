@@ -17,6 +17,9 @@ import {
 } from '../simulator/index.js';
 import { persistLedger } from './ledger-file.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
+import { ProgressPrinter } from '../monitor/progress-bar.js';
+import { measuredSink, simulatorMetrics, startSimulatorMetrics } from '../monitor/simulator-metrics.js';
+import { simulationProgress } from './simulate-progress.js';
 
 /** Flag → config path. Every flag has a config key and an environment variable (see README "Load generator"). */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -37,6 +40,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   batchSize: 'simulator.batchSize',
   json: 'simulator.json',
   catalog: 'catalog',
+  statusPort: 'monitor.statusPort',
+  statusHost: 'monitor.statusHost',
   ...EVENTHUBS_SINK_FLAGS,
   ...KAFKA_SINK_FLAGS,
 };
@@ -157,6 +162,14 @@ export function registerSimulate(program: Command): Command {
     .option('--ledger <path>', 'write the ground-truth ledger JSON here')
     .option('--shard <i/n>', 'emit only shard i of n (split by branch)')
     .option('--batch-size <n>', 'messages per send (default: the sink’s preferred size)')
+    .option(
+      '--status-port <port>',
+      'serve /metrics, /healthz and /readyz on this port while running (0 = any)',
+    )
+    .option(
+      '--status-host <address>',
+      'listen address of --status-port (default 127.0.0.1; 0.0.0.0 in a container; env BREWLINE_STATUS_HOST)',
+    )
     .option('--json', 'print the final summary as one JSON object')
     .option('--catalog <file>', 'catalog file (JSON/YAML) instead of the default menu and branches')
     .addHelpText(
@@ -185,8 +198,20 @@ export function registerSimulate(program: Command): Command {
         // Found now, not after a long run: an output or ledger this user cannot write.
         if (config.sink.kind === 'file') checkOutputPath(config.sink.path, 'file', '--out');
         if (ledgerPath !== undefined) checkOutputPath(ledgerPath, 'file', '--ledger');
-        const sink = await createSink(config.sink);
+        const served = config.monitor.statusPort === undefined ? undefined : simulatorMetrics();
+        const rawSink = await createSink(config.sink);
+        const sink = served ? measuredSink(rawSink, (ms) => served.observeAck(ms)) : rawSink;
         const simulation = new Simulation({ ...settings, sink });
+        const metricsEndpoint =
+          served && config.monitor.statusPort !== undefined
+            ? await startSimulatorMetrics({
+                simulation,
+                metrics: served,
+                port: config.monitor.statusPort,
+                host: config.monitor.statusHost,
+              })
+            : undefined;
+        if (metricsEndpoint) process.stderr.write(`metrics ${metricsEndpoint.url}/metrics\n`);
 
         // Ctrl+C (or `docker stop`): stop generating, flush, write the ledger of what was sent, exit 0.
         // A second Ctrl+C gives up at once.
@@ -198,17 +223,13 @@ export function registerSimulate(program: Command): Command {
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
 
-        const tty = process.stderr.isTTY === true;
-        let shown = false;
-        const timer = setInterval(
-          () => {
-            const line = progressLine(simulation.getSnapshot());
-            if (tty) process.stderr.write(`\r\x1b[K${line}`);
-            else process.stderr.write(`${line}\n`);
-            shown = true;
-          },
-          tty ? TTY_PROGRESS_MS : PLAIN_PROGRESS_MS,
-        );
+        const progress = new ProgressPrinter({
+          stream: process.stderr,
+          read: () => simulationProgress(simulation.getSnapshot(), sim),
+          ttyIntervalMs: TTY_PROGRESS_MS,
+          plainIntervalMs: PLAIN_PROGRESS_MS,
+        });
+        progress.start();
         // The ledger on disk always covers what was acknowledged (up to its last flush), even after a SIGKILL.
         const ledgerFile =
           ledgerPath === undefined ? undefined : persistLedger(ledgerPath, () => simulation.ledgerSoFar());
@@ -216,10 +237,10 @@ export function registerSimulate(program: Command): Command {
         try {
           result = await simulation.run(controller.signal);
         } finally {
-          clearInterval(timer);
+          progress.stop();
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
-          if (tty && shown) process.stderr.write('\r\x1b[K');
+          await metricsEndpoint?.close();
         }
 
         ledgerFile?.finish(result.ledger);

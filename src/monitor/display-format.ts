@@ -76,3 +76,21 @@ export function formatAgo(nowMs: number, thenMs: number | undefined): string {
   if (seconds < 120) return `${seconds}s ago`;
   return `${formatDuration(seconds * 1000)} ago`;
 }
+
+/** Bytes in binary units: 512 → "512 B", 12_800 → "12.5 KiB", 3_500_000 → "3.3 MiB". */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${Math.round(n)} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** An amount of lag with its unit: "4,500 rec" for record offsets, "12.5 KiB" for a file's bytes. */
+export function formatLag(n: number, unit: 'records' | 'bytes'): string {
+  return unit === 'bytes' ? formatBytes(n) : `${formatCount(n)} rec`;
+}

@@ -30,6 +30,8 @@ export interface StreamReading {
   readonly engine: EngineSnapshot | undefined;
   readonly simulator: SimulatorSnapshot | undefined;
   readonly partitions: readonly PartitionReading[];
+  /** What offsets count: records (Kafka, Event Hubs, the bus) or bytes (file sources). @default 'records' */
+  readonly offsetUnit?: 'records' | 'bytes';
 }
 
 /** Revenue of one branch over every window in the lakehouse (gold.branch_revenue summed). */

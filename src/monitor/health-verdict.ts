@@ -14,17 +14,116 @@
  * - STALL and WARN need a full window: two readings a second apart say nothing about a trend.
  */
 
-export const VERDICTS = ['OK', 'WARN', 'STALL', 'STOP', 'REWIND'] as const;
+/**
+ * Burrow's verdicts (OK, WARN, STALL, STOP, REWIND), plus ERR when an absolute threshold's error level is
+ * passed, STALE when readings stopped arriving (the pipeline is stuck, or the monitor cannot tell) and DOWN
+ * when the pipeline cannot be reached at all. A monitor never shows OK on readings it no longer gets.
+ */
+export const VERDICTS = ['OK', 'WARN', 'ERR', 'STALL', 'STOP', 'REWIND', 'STALE', 'DOWN'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-/** Worse is larger (Burrow checks them in this order of severity). */
+/** Worse is larger (Burrow checks its verdicts in this order of severity; ours rank above and between). */
 export const VERDICT_SEVERITY: Readonly<Record<Verdict, number>> = {
   OK: 0,
   WARN: 1,
-  STALL: 2,
-  STOP: 3,
-  REWIND: 4,
+  ERR: 2,
+  STALL: 3,
+  STOP: 4,
+  REWIND: 5,
+  STALE: 6,
+  DOWN: 7,
 };
+
+/** A warning and an error level for one number; either may be absent (that level is off). */
+export interface ThresholdLevels {
+  readonly warn?: number | undefined;
+  readonly err?: number | undefined;
+}
+
+/**
+ * Absolute thresholds, beside Burrow's trend rules (which say nothing while lag falls, however far behind
+ * the stream is). Durations in ms, lag in records.
+ */
+export interface HealthThresholds {
+  /** Age of the oldest unprocessed record (sources that can tell: Kafka, Event Hubs). */
+  readonly lagSeconds: ThresholdLevels;
+  /** Records not yet processed, over all partitions. */
+  readonly lagRecords: ThresholdLevels;
+  /** The dashboard's clock minus the watermark. */
+  readonly watermarkGap: ThresholdLevels;
+  /** Time since the engine's last progress or idle event (it sends one every trigger). */
+  readonly sinceBatch: ThresholdLevels;
+}
+
+export const DEFAULT_THRESHOLDS: HealthThresholds = {
+  lagSeconds: { warn: 30_000, err: 120_000 },
+  lagRecords: { warn: 10_000, err: 100_000 },
+  watermarkGap: { warn: 3 * 3_600_000, err: 12 * 3_600_000 },
+  sinceBatch: { warn: 30_000, err: 120_000 },
+};
+
+export type ThresholdName = keyof HealthThresholds;
+
+/** 'ok' below warn, 'warn' from warn, 'err' from err; 'ok' for an unknown value. */
+export function thresholdLevel(
+  value: number | null | undefined,
+  levels: ThresholdLevels,
+): 'ok' | 'warn' | 'err' {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'ok';
+  if (levels.err !== undefined && value >= levels.err) return 'err';
+  if (levels.warn !== undefined && value >= levels.warn) return 'warn';
+  return 'ok';
+}
+
+/** Where `value` sits between 0 and the error level, 0..1 (for colour gradients); 0 when unknown. */
+export function thresholdRatio(value: number | null | undefined, levels: ThresholdLevels): number {
+  const top = levels.err ?? levels.warn;
+  if (value === null || value === undefined || !Number.isFinite(value) || top === undefined || top <= 0)
+    return 0;
+  return Math.max(0, Math.min(1, value / top));
+}
+
+export interface ThresholdFacts {
+  /** Worst known lag age over partitions, ms; null when no partition can tell. */
+  readonly lagMs: number | null;
+  readonly lagRecords: number | null;
+  readonly watermarkGapMs: number | null;
+  readonly sinceBatchMs: number | null;
+}
+
+const THRESHOLD_LABELS: Readonly<Record<ThresholdName, string>> = {
+  lagSeconds: 'lag',
+  lagRecords: 'backlog',
+  watermarkGap: 'watermark gap',
+  sinceBatch: 'no batch for',
+};
+
+/** The worst threshold breach (WARN or ERR with a reason), or OK. */
+export function thresholdVerdict(
+  facts: ThresholdFacts,
+  thresholds: HealthThresholds,
+  format: (name: ThresholdName, value: number) => string,
+): PartitionVerdict {
+  const checks: [ThresholdName, number | null][] = [
+    ['sinceBatch', facts.sinceBatchMs],
+    ['lagSeconds', facts.lagMs],
+    ['lagRecords', facts.lagRecords],
+    ['watermarkGap', facts.watermarkGapMs],
+  ];
+  let worst: PartitionVerdict = OK;
+  for (const [name, value] of checks) {
+    const level = thresholdLevel(value, thresholds[name]);
+    if (level === 'ok' || value === null) continue;
+    const verdict: Verdict = level === 'err' ? 'ERR' : 'WARN';
+    if (VERDICT_SEVERITY[verdict] <= VERDICT_SEVERITY[worst.verdict]) continue;
+    const limit = level === 'err' ? thresholds[name].err! : thresholds[name].warn!;
+    worst = {
+      verdict,
+      reason: `${THRESHOLD_LABELS[name]} ${format(name, value)} ≥ ${format(name, limit)}`,
+    };
+  }
+  return worst;
+}
 
 /** One reading of one partition. */
 export interface LagObservation {

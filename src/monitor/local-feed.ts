@@ -57,6 +57,12 @@ export async function readPartitions(
  * The monitor's feed when the pipeline runs in this process (`demo`, and `pipeline run` serving its status
  * endpoint). Lag is computed at read time against fresh latest offsets, never from stale commits.
  */
+/** File sources count byte positions, every other source records. */
+function offsetUnitOf(probe: LagProbe | undefined): 'records' | 'bytes' {
+  const capabilities = (probe as { capabilities?: { denseOffsets?: boolean } } | undefined)?.capabilities;
+  return capabilities?.denseOffsets === false ? 'bytes' : 'records';
+}
+
 export class LocalFeed implements StatusFeed {
   readonly description = 'in-process engine';
   private readonly options: LocalFeedOptions;
@@ -77,6 +83,7 @@ export class LocalFeed implements StatusFeed {
       engine: engineSnapshot ? trimEngineSnapshot(engineSnapshot) : undefined,
       simulator: simulator?.getSnapshot(),
       partitions,
+      offsetUnit: offsetUnitOf(probe),
     };
   }
 

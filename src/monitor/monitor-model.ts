@@ -1,9 +1,11 @@
 import type { Clock } from '../domain/clock.js';
 import { describeError } from '../errors.js';
 import type { StatusFeed } from './feed-types.js';
-import type { LagObservation } from './health-verdict.js';
+import { DEFAULT_THRESHOLDS, type HealthThresholds, type LagObservation } from './health-verdict.js';
+import { StatusUnreachableError } from './status-client.js';
 import {
   clockOf,
+  withLiveness,
   deriveLoad,
   deriveStream,
   type MonitorMode,
@@ -23,6 +25,13 @@ export interface MonitorModelOptions {
   readonly stopAfterMs?: number;
   /** Read gold (SQL over the lakehouse) at all; the Prometheus-only server may skip it. @default true */
   readonly gold?: boolean;
+  /** Absolute WARN/ERR thresholds beside the trend rules. @default DEFAULT_THRESHOLDS */
+  readonly thresholds?: HealthThresholds;
+  /**
+   * A last good reading older than this makes the verdict STALE. @default 2 × the refresh interval + 500ms
+   * (so a stuck pipeline shows within two refreshes, whatever `+`/`-` set)
+   */
+  readonly staleAfterMs?: number;
 }
 
 /** Refresh intervals the `+`/`-` keys step through. */
@@ -35,7 +44,7 @@ export function stepRefresh(current: number, direction: 1 | -1): number {
   return [...REFRESH_STEPS_MS].reverse().find((s) => s < current) ?? REFRESH_STEPS_MS[0];
 }
 
-/** While paused the model still ticks this often so "updated Ns ago" keeps counting. */
+/** While paused (or a reading hangs) the model still ticks this often so ages keep counting. */
 const TICK_MS = 1000;
 
 /**
@@ -49,9 +58,16 @@ export class MonitorModel implements MonitorStore {
   private readonly window: number;
   private readonly stopAfterMs: number;
   private readonly readGold: boolean;
+  private readonly staleAfterMs: number | undefined;
+  private readonly thresholds: HealthThresholds;
   private readonly listeners = new Set<() => void>();
   private windows = new Map<number, LagObservation[]>();
+  /** State as derived from readings and settings; `snapshot` is it seen at `nowMs` (liveness applied). */
+  private base: MonitorSnapshot;
   private snapshot: MonitorSnapshot;
+  /** Local clock time of the last good reading (the feed's own clock may differ). */
+  private lastGoodAtMs: number | undefined;
+  private unreachable = false;
   private inFlight: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
   private abort: AbortController | undefined;
@@ -63,7 +79,9 @@ export class MonitorModel implements MonitorStore {
     this.window = options.verdictWindow ?? 10;
     this.stopAfterMs = options.stopAfterMs ?? 10_000;
     this.readGold = options.gold ?? true;
-    this.snapshot = {
+    this.staleAfterMs = options.staleAfterMs;
+    this.thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+    this.base = {
       mode: options.mode,
       source: '',
       sink: '',
@@ -80,7 +98,10 @@ export class MonitorModel implements MonitorStore {
       gold: undefined,
       error: undefined,
       readings: 0,
+      liveness: 'live',
+      thresholds: this.thresholds,
     };
+    this.snapshot = this.base;
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -91,7 +112,9 @@ export class MonitorModel implements MonitorStore {
   getSnapshot = (): MonitorSnapshot => this.snapshot;
 
   private publish(next: MonitorSnapshot): void {
-    this.snapshot = next;
+    this.base = next;
+    const staleAfter = this.staleAfterMs ?? 2 * next.refreshMs + 500;
+    this.snapshot = withLiveness(next, next.nowMs, this.lastGoodAtMs, this.unreachable, staleAfter);
     for (const listener of [...this.listeners]) listener();
   }
 
@@ -99,12 +122,14 @@ export class MonitorModel implements MonitorStore {
   refresh(): Promise<void> {
     this.inFlight ??= this.read().finally(() => {
       this.inFlight = undefined;
+      // The loop plans its next reading from here.
+      this.wake?.abort();
     });
     return this.inFlight;
   }
 
   private async read(): Promise<void> {
-    const branch = this.snapshot.branch;
+    const branch = this.base.branch;
     try {
       const [reading, gold] = await Promise.all([
         this.feed.readStream(),
@@ -115,9 +140,12 @@ export class MonitorModel implements MonitorStore {
         window: this.window,
         stopAfterMs: this.stopAfterMs,
         clockMs,
+        thresholds: this.thresholds,
       });
       this.windows = windows;
-      const current = this.snapshot;
+      this.lastGoodAtMs = this.clock.now();
+      this.unreachable = false;
+      const current = this.base;
       this.publish({
         ...current,
         source: reading.source,
@@ -134,8 +162,9 @@ export class MonitorModel implements MonitorStore {
         readings: current.readings + 1,
       });
     } catch (error) {
+      this.unreachable = error instanceof StatusUnreachableError;
       this.publish({
-        ...this.snapshot,
+        ...this.base,
         nowMs: this.clock.now(),
         error: describeError(error).message.replace(/^brewline: /, ''),
       });
@@ -150,17 +179,21 @@ export class MonitorModel implements MonitorStore {
     this.loop = (async () => {
       let lastRead = -Infinity;
       while (!signal.aborted) {
-        const { paused, refreshMs } = this.snapshot;
-        if (!paused && this.clock.now() - lastRead >= refreshMs) {
-          lastRead = this.clock.now();
-          await this.refresh();
+        const { paused, refreshMs } = this.base;
+        const now = this.clock.now();
+        if (!paused && this.inFlight === undefined && now - lastRead >= refreshMs) {
+          lastRead = now;
+          // Not awaited: a reading that hangs (a stopped pipeline) must not stop the clock or the verdict.
+          void this.refresh();
         } else {
-          this.publish({ ...this.snapshot, nowMs: this.clock.now() });
+          this.publish({ ...this.base, nowMs: now });
         }
         if (signal.aborted) break;
         const due = paused
           ? TICK_MS
-          : Math.min(TICK_MS, Math.max(0, lastRead + refreshMs - this.clock.now()));
+          : this.inFlight !== undefined
+            ? Math.max(1, Math.min(TICK_MS, refreshMs / 4))
+            : Math.min(TICK_MS, Math.max(0, lastRead + refreshMs - this.clock.now()));
         this.wake = new AbortController();
         try {
           await this.clock.sleep(due, AbortSignal.any([signal, this.wake.signal]));
@@ -179,26 +212,26 @@ export class MonitorModel implements MonitorStore {
   }
 
   setPaused(paused: boolean): void {
-    if (paused === this.snapshot.paused) return;
-    this.publish({ ...this.snapshot, paused, nowMs: this.clock.now() });
+    if (paused === this.base.paused) return;
+    this.publish({ ...this.base, paused, nowMs: this.clock.now() });
     this.wake?.abort();
   }
 
   setRefreshMs(refreshMs: number): void {
-    if (refreshMs === this.snapshot.refreshMs) return;
-    this.publish({ ...this.snapshot, refreshMs });
+    if (refreshMs === this.base.refreshMs) return;
+    this.publish({ ...this.base, refreshMs });
     this.wake?.abort();
   }
 
   /** Filters every gold panel to one branch (null = the chain) and reads again at once. */
   setBranch(branch: string | null): void {
-    if (branch === this.snapshot.branch) return;
-    this.publish({ ...this.snapshot, branch, gold: undefined });
-    if (!this.snapshot.paused) void this.refresh().then(() => this.refreshIfStale(branch));
+    if (branch === this.base.branch) return;
+    this.publish({ ...this.base, branch, gold: undefined });
+    if (!this.base.paused) void this.refresh().then(() => this.refreshIfStale(branch));
   }
 
   /** A reading that started before the branch changed returned the old branch's gold: read again. */
   private refreshIfStale(branch: string | null): Promise<void> | void {
-    if (this.snapshot.branch === branch && this.snapshot.gold?.branch !== branch) return this.refresh();
+    if (this.base.branch === branch && this.base.gold?.branch !== branch) return this.refresh();
   }
 }

@@ -1,8 +1,12 @@
 import type { FaultKind } from '../domain/ledger.js';
 import type { EngineStatus } from '../pipeline/progress-types.js';
 import type { GoldSnapshot, StreamReading } from './feed-types.js';
+import { formatDuration, formatCount } from './display-format.js';
 import {
+  DEFAULT_THRESHOLDS,
   partitionVerdict,
+  thresholdVerdict,
+  type HealthThresholds,
   pushObservation,
   worstVerdict,
   VERDICT_SEVERITY,
@@ -29,6 +33,18 @@ export interface PartitionHealth {
   readonly rising: boolean;
   readonly verdict: Verdict;
   readonly reason: string;
+  /** Lag at each reading of the verdict window, oldest first (the drill-down's history column). */
+  readonly lagHistory: readonly number[];
+}
+
+/** One recent micro-batch, for the batch-duration histogram and the drill-down. */
+export interface RecentBatch {
+  readonly batchId: number;
+  /** triggerExecution, ms. */
+  readonly durationMs: number;
+  readonly inputRows: number;
+  /** ISO-8601 UTC start of the batch. */
+  readonly timestamp: string;
 }
 
 export interface StreamHealth {
@@ -39,6 +55,15 @@ export interface StreamHealth {
   readonly reason: string;
   readonly partitions: readonly PartitionHealth[];
   readonly totalLag: number;
+  /** What `lag`, `latest` and `committed` count: records, or bytes for a file source. */
+  readonly offsetUnit: 'records' | 'bytes';
+  /**
+   * Unprocessed records: `totalLag` for record offsets; for byte offsets an estimate from the average size of
+   * the records processed so far (null before the first batch).
+   */
+  readonly backlogRecords: number | null;
+  /** The oldest unprocessed record's age over the partitions that can tell, ms; null when none can. */
+  readonly lagMs: number | null;
   readonly lagRising: boolean;
   readonly lastBatchId: number | null;
   /** triggerExecution of the last batch. */
@@ -49,6 +74,8 @@ export interface StreamHealth {
   /** The same two rates over recent batches, oldest first (for sparklines). */
   readonly inputRateHistory: readonly number[];
   readonly processedRateHistory: readonly number[];
+  /** The engine's recent batches, oldest first. */
+  readonly recentBatches: readonly RecentBatch[];
   /** Watermark in effect for the next batch, epoch ms (0 before any). */
   readonly watermarkMs: number;
   /** clock − watermark; null without a clock. */
@@ -107,7 +134,17 @@ export interface MonitorSnapshot {
   readonly error: string | undefined;
   /** Successful readings so far. */
   readonly readings: number;
+  /**
+   * Whether readings still arrive: `live`; `stale` when the last good one is older than the stale limit
+   * (the pipeline is stuck, or slow to answer); `down` when the pipeline cannot be reached (it is gone).
+   * Not live forces the stream verdict to STALE/DOWN, never OK.
+   */
+  readonly liveness: Liveness;
+  /** The absolute thresholds the verdict and the colours use. */
+  readonly thresholds: HealthThresholds;
 }
+
+export type Liveness = 'live' | 'stale' | 'down';
 
 export interface MonitorStore {
   subscribe(listener: () => void): () => void;
@@ -136,6 +173,12 @@ export interface DeriveStreamOptions {
   readonly window: number;
   readonly stopAfterMs: number;
   readonly clockMs: number | undefined;
+  /** @default DEFAULT_THRESHOLDS */
+  readonly thresholds?: HealthThresholds;
+}
+
+function formatThreshold(name: keyof HealthThresholds, value: number): string {
+  return name === 'lagRecords' ? `${formatCount(value)} records` : formatDuration(value);
 }
 
 /**
@@ -180,16 +223,46 @@ export function deriveStream(
       rising: before !== undefined && earlier !== undefined && lag > before.lag && before.lag > earlier.lag,
       verdict: v.verdict,
       reason: v.reason,
+      lagHistory: window.map((o) => o.lag),
     });
   }
 
   let verdict = worstVerdict(partitions.map((p) => p.verdict));
   const worst = partitions.find((p) => p.verdict === verdict && verdict !== 'OK');
-  let reason = worst ? `p${worst.partition}: ${worst.reason}` : '';
+  let reason = worst ? `partition ${worst.partition}: ${worst.reason}` : '';
   // A failed engine is stopped whatever its lag: nothing will move until someone restarts it.
   if (engine?.status === 'failed' && VERDICT_SEVERITY[verdict] < VERDICT_SEVERITY.STOP) {
     verdict = 'STOP';
     reason = `engine failed: ${engine.error ?? 'unknown error'}`;
+  }
+
+  const watermarkMs = engine?.watermarkMs ?? 0;
+  const watermarkGapMs =
+    options.clockMs === undefined || watermarkMs <= 0 ? null : options.clockMs - watermarkMs;
+  const sinceProgressMs =
+    engine?.lastEventAtMs === undefined ? null : Math.max(0, reading.atMs - engine.lastEventAtMs);
+  const totalLag = partitions.reduce((s, p) => s + p.lag, 0);
+  const offsetUnit = reading.offsetUnit ?? 'records';
+  const committedTotal = partitions.reduce((s, p) => s + p.committed, 0);
+  const backlogRecords =
+    offsetUnit === 'records'
+      ? totalLag
+      : committedTotal > 0 && engine && engine.totals.inputRows > 0
+        ? Math.round((totalLag * engine.totals.inputRows) / committedTotal)
+        : totalLag === 0
+          ? 0
+          : null;
+  const known = partitions.filter((p) => p.lagSeconds !== null).map((p) => (p.lagSeconds ?? 0) * 1000);
+  const lagMs = known.length === 0 ? null : Math.max(...known);
+  // Absolute thresholds beside Burrow's trend rules: far behind is WARN/ERR even while lag falls.
+  const breach = thresholdVerdict(
+    { lagMs, lagRecords: backlogRecords, watermarkGapMs, sinceBatchMs: sinceProgressMs },
+    options.thresholds ?? DEFAULT_THRESHOLDS,
+    formatThreshold,
+  );
+  if (VERDICT_SEVERITY[breach.verdict] > VERDICT_SEVERITY[verdict]) {
+    verdict = breach.verdict;
+    reason = breach.reason;
   }
 
   const last = engine?.lastProgress;
@@ -197,7 +270,6 @@ export function deriveStream(
   const history = recent.slice(-HISTORY_LENGTH);
   let stateRows = 0;
   for (const op of last?.stateOperators ?? []) stateRows += op.numRowsTotal;
-  const watermarkMs = engine?.watermarkMs ?? 0;
 
   return {
     windows: next,
@@ -207,7 +279,10 @@ export function deriveStream(
       verdict,
       reason,
       partitions,
-      totalLag: partitions.reduce((s, p) => s + p.lag, 0),
+      totalLag,
+      offsetUnit,
+      backlogRecords,
+      lagMs,
       lagRising: partitions.some((p) => p.rising),
       lastBatchId: last?.batchId ?? null,
       batchDurationMs: last?.durationMs.triggerExecution ?? null,
@@ -215,16 +290,20 @@ export function deriveStream(
       processedRate: last?.processedRowsPerSecond ?? null,
       inputRateHistory: history.map((p) => p.inputRowsPerSecond ?? 0),
       processedRateHistory: history.map((p) => p.processedRowsPerSecond ?? 0),
+      recentBatches: history.map((p) => ({
+        batchId: p.batchId,
+        durationMs: p.durationMs.triggerExecution ?? 0,
+        inputRows: p.numInputRows,
+        timestamp: p.timestamp,
+      })),
       watermarkMs,
-      watermarkGapMs:
-        options.clockMs === undefined || watermarkMs <= 0 ? null : options.clockMs - watermarkMs,
+      watermarkGapMs,
       droppedByWatermark: engine?.totals.droppedByWatermark ?? 0,
       quarantined: engine?.totals.quarantined ?? 0,
       stateRows,
       batches: engine?.totals.batches ?? 0,
       inputRows: engine?.totals.inputRows ?? 0,
-      sinceProgressMs:
-        engine?.lastEventAtMs === undefined ? null : Math.max(0, reading.atMs - engine.lastEventAtMs),
+      sinceProgressMs,
       error: engine?.error,
     },
   };
@@ -252,5 +331,42 @@ export function deriveLoad(reading: StreamReading, previous: LoadStats | undefin
     faults: sim.faults,
     faultsTotal,
     lastError: sim.lastError,
+  };
+}
+
+/**
+ * The snapshot as it stands at `nowMs`: when the last good reading is older than `staleAfterMs`, or the
+ * pipeline could not be reached, the stream verdict becomes STALE or DOWN with the age of that reading, and
+ * the ages on screen keep counting instead of freezing. Comes back to the derived verdict with the next good
+ * reading. Pure.
+ */
+export function withLiveness(
+  s: MonitorSnapshot,
+  nowMs: number,
+  lastGoodAtMs: number | undefined,
+  unreachable: boolean,
+  staleAfterMs: number,
+): MonitorSnapshot {
+  const age = lastGoodAtMs === undefined ? undefined : Math.max(0, nowMs - lastGoodAtMs);
+  const liveness: Liveness = unreachable
+    ? 'down'
+    : age !== undefined && age > staleAfterMs
+      ? 'stale'
+      : 'live';
+  if (liveness === 'live' || !s.stream) return { ...s, nowMs, liveness };
+  const verdict: Verdict = liveness === 'down' ? 'DOWN' : 'STALE';
+  const ago = age === undefined ? 'no reading yet' : `last good reading ${formatDuration(age)} ago`;
+  const why = liveness === 'down' ? 'pipeline unreachable' : 'no fresh reading';
+  return {
+    ...s,
+    nowMs,
+    liveness,
+    stream: {
+      ...s.stream,
+      verdict,
+      reason: `${why}: ${ago}${s.error ? ` (${s.error})` : ''}`,
+      sinceProgressMs:
+        s.stream.sinceProgressMs === null || age === undefined ? null : s.stream.sinceProgressMs + age,
+    },
   };
 }

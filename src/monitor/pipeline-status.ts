@@ -1,11 +1,12 @@
 import type { LagProbe, LakehouseReader } from '../backends/types.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { EngineStore } from '../pipeline/progress-types.js';
+import type { HealthThresholds } from './health-verdict.js';
 import { LocalFeed } from './local-feed.js';
 import { startStatusServer, type StatusServer } from './status-server.js';
 
 export interface PipelineStatusOptions {
-  /** TCP port on 127.0.0.1 (0 = any free port). */
+  /** TCP port (0 = any free port). */
   readonly port: number;
   readonly engine: EngineStore;
   /** The engine's source, read for fresh latest offsets. */
@@ -17,6 +18,9 @@ export interface PipelineStatusOptions {
   readonly refreshMs?: number;
   readonly verdictWindow?: number;
   readonly stopAfterMs?: number;
+  readonly thresholds?: HealthThresholds;
+  /** Listen address. @default '127.0.0.1' */
+  readonly host?: string;
 }
 
 /**
@@ -44,6 +48,8 @@ export async function startPipelineStatus(options: PipelineStatusOptions): Promi
       refreshMs: options.refreshMs,
       verdictWindow: options.verdictWindow,
       stopAfterMs: options.stopAfterMs,
+      thresholds: options.thresholds,
+      host: options.host,
     });
   } catch (error) {
     await reader.close();

@@ -31,6 +31,11 @@ export function parseStatusUrl(text: string): URL {
   return url;
 }
 
+/** Nothing listens at the status URL (the pipeline is gone): the monitor shows DOWN, not just STALE. */
+export class StatusUnreachableError extends ExternalError {}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -64,7 +69,9 @@ export class RemoteFeed implements StatusFeed {
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));
       const code = (cause.cause as NodeJS.ErrnoException | undefined)?.code;
-      throw new ExternalError(
+      const Failure =
+        code !== undefined && UNREACHABLE_CODES.has(code) ? StatusUnreachableError : ExternalError;
+      throw new Failure(
         `cannot reach the status endpoint at ${this.base.origin}: ${code ?? (cause.name === 'TimeoutError' ? 'timed out' : cause.message)}`,
         {
           cause,

@@ -1,19 +1,22 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Clock } from '../domain/clock.js';
-import { ExternalError } from '../errors.js';
-import type { StatusFeed } from './feed-types.js';
+import { buildInfo } from '../build-info.js';
+import type { GoldSnapshot, StatusFeed } from './feed-types.js';
+import type { HealthThresholds } from './health-verdict.js';
+import { BadRequest, json, LOOPBACK_HOST, startEndpoint, type EndpointResponse } from './http-endpoint.js';
+import { BrewlineMetrics } from './metrics.js';
 import { MonitorModel } from './monitor-model.js';
-import { prometheusText, PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
+import { jsonStatus } from './json-output.js';
 
-/** The status endpoint listens on loopback only: it is for a monitor on the same machine, not the network. */
-export const STATUS_HOST = '127.0.0.1';
+/** The status endpoint listens on loopback unless told otherwise (`--status-host 0.0.0.0` in a container). */
+export const STATUS_HOST = LOOPBACK_HOST;
 
 export interface StatusServerOptions {
   /** What to serve: the local feed of the running pipeline. */
   readonly feed: StatusFeed;
-  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  /** TCP port; 0 picks a free one. */
   readonly port: number;
+  /** Listen address. @default '127.0.0.1' */
+  readonly host?: string;
   readonly clock: Clock;
   /** How often the server's own model reads, for the verdict in `/api/status` and `/metrics`. @default 1000 */
   readonly refreshMs?: number;
@@ -21,6 +24,10 @@ export interface StatusServerOptions {
   readonly verdictWindow?: number;
   /** @default 10000 */
   readonly stopAfterMs?: number;
+  /** @default DEFAULT_THRESHOLDS */
+  readonly thresholds?: HealthThresholds;
+  /** Open connections at most. @default 64 */
+  readonly maxConnections?: number;
 }
 
 export interface StatusServer {
@@ -34,33 +41,71 @@ export interface StatusServer {
 export const STATUS_ROUTES = {
   '/api/stream': 'engine progress, committed and latest offsets, load generator (JSON)',
   '/api/gold': 'gold panels: revenue by branch, products, hourly windows; ?branch=NAME filters (JSON)',
-  '/api/status': "the server's monitor snapshot, with the health verdict (JSON)",
+  '/api/status': "the server's monitor snapshot, with the health verdict (JSON, schema brewline.status/1)",
   '/metrics': 'Prometheus text metrics',
+  '/healthz': 'liveness: 200 while the process serves',
+  '/readyz': 'readiness: 200 once the engine has been read and has not failed, 503 otherwise',
 } as const;
 
-function send(res: ServerResponse, status: number, type: string, body: string, head: boolean): void {
-  res.writeHead(status, {
-    'content-type': type,
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-  });
-  res.end(head ? undefined : body);
-}
+/** Longest branch name accepted in `?branch=` (catalog names are far shorter). */
+const MAX_BRANCH_LENGTH = 100;
 
-function sendJson(res: ServerResponse, status: number, value: unknown, head: boolean): void {
-  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`, head);
-}
-
-/** Only loopback names, so a web page cannot read the endpoint through DNS rebinding. */
-function loopbackHost(host: string | undefined, port: number): boolean {
-  if (host === undefined) return true;
-  return [`${STATUS_HOST}:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
+/** `?branch=` of /api/gold: absent or empty = the chain; printable text only; no other parameters. */
+export function parseGoldQuery(url: URL): string | null {
+  for (const key of url.searchParams.keys()) {
+    if (key !== 'branch') throw new BadRequest(`unknown parameter ${JSON.stringify(key)}: only ?branch=NAME`);
+  }
+  const all = url.searchParams.getAll('branch');
+  if (all.length > 1) throw new BadRequest('give ?branch= once');
+  const branch = all[0];
+  if (branch === undefined || branch === '') return null;
+  if (
+    branch.length > MAX_BRANCH_LENGTH ||
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    /[\u0000-\u001f\u007f]/.test(branch) ||
+    branch.includes('\ufffd')
+  ) {
+    throw new BadRequest(
+      `branch must be a branch name (printable text, at most ${MAX_BRANCH_LENGTH} characters)`,
+    );
+  }
+  return branch;
 }
 
 /**
- * Serves a running pipeline's progress, gold snapshots and Prometheus metrics on 127.0.0.1, for
- * `brewline monitor --url` in another process (DuckDB does not let a second process read a file another
- * process writes). Read-only: every route is a GET that only reads.
+ * One gold read per branch at a time, shared by every request that arrives while it runs, and its JSON
+ * text kept for `maxAgeMs`: 500 concurrent /api/gold requests cost one query and one string, not 500.
+ */
+export class GoldCache {
+  private readonly entries = new Map<
+    string,
+    { at: number; gold: Promise<{ gold: GoldSnapshot; text: string }> }
+  >();
+
+  constructor(
+    private readonly feed: StatusFeed,
+    private readonly clock: Clock,
+    private readonly maxAgeMs = 250,
+  ) {}
+
+  get(branch: string | null): Promise<{ gold: GoldSnapshot; text: string }> {
+    const key = branch ?? '\u0000chain';
+    const now = this.clock.now();
+    const hit = this.entries.get(key);
+    if (hit && now - hit.at <= this.maxAgeMs) return hit.gold;
+    const gold = this.feed.readGold(branch).then((g) => ({ gold: g, text: `${JSON.stringify(g)}\n` }));
+    // Bounded: at most one entry per branch name seen recently.
+    if (this.entries.size > 256) this.entries.clear();
+    this.entries.set(key, { at: now, gold });
+    gold.catch(() => this.entries.delete(key));
+    return gold;
+  }
+}
+
+/**
+ * Serves a running pipeline's progress, gold snapshots and Prometheus metrics, for `brewline monitor --url`
+ * in another process (DuckDB does not let a second process read a file another process writes) and for a
+ * scraper. Read-only: every route is a GET that only reads.
  */
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
   const model = new MonitorModel({
@@ -70,100 +115,55 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     refreshMs: options.refreshMs ?? 1000,
     verdictWindow: options.verdictWindow ?? 10,
     stopAfterMs: options.stopAfterMs ?? 10_000,
+    thresholds: options.thresholds,
     // Gold is read per request instead: no SQL against the engine's database while nobody is looking.
     gold: false,
   });
+  const gold = new GoldCache(options.feed, options.clock);
+  const metrics = new BrewlineMetrics(buildInfo());
+  const sendJson = (value: unknown): EndpointResponse => json(200, value);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, port: number): Promise<void> => {
-    const head = req.method === 'HEAD';
-    if (req.method !== 'GET' && !head) {
-      res.setHeader('allow', 'GET, HEAD');
-      sendJson(res, 405, { error: 'read-only endpoint: only GET and HEAD' }, false);
-      return;
-    }
-    if (!loopbackHost(req.headers.host, port)) {
-      sendJson(res, 403, { error: 'loopback hosts only' }, head);
-      return;
-    }
-    const url = new URL(req.url ?? '/', `http://${STATUS_HOST}:${port}`);
-    switch (url.pathname) {
-      case '/':
-        sendJson(res, 200, { service: 'brewline status', routes: STATUS_ROUTES }, head);
-        return;
-      case '/api/stream':
-        sendJson(res, 200, await options.feed.readStream(), head);
-        return;
-      case '/api/gold': {
-        const branch = url.searchParams.get('branch');
-        sendJson(
-          res,
-          200,
-          await options.feed.readGold(branch === null || branch === '' ? null : branch),
-          head,
-        );
-        return;
-      }
-      case '/api/status':
-        sendJson(res, 200, model.getSnapshot(), head);
-        return;
-      case '/metrics': {
-        const gold = await options.feed.readGold(null);
-        send(res, 200, PROMETHEUS_CONTENT_TYPE, prometheusText({ ...model.getSnapshot(), gold }), head);
-        return;
-      }
-      default:
-        sendJson(
-          res,
-          404,
-          { error: `no such route: ${url.pathname}`, routes: Object.keys(STATUS_ROUTES) },
-          head,
-        );
-    }
-  };
-
-  const server = createServer((req, res) => {
-    const port = (server.address() as AddressInfo).port;
-    handle(req, res, port).catch((error: unknown) => {
-      if (!res.headersSent) {
-        sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) }, false);
-      } else {
-        res.destroy();
-      }
-    });
-  });
-  // Short keep-alive so close() is not held up by an idle monitor connection.
-  server.keepAliveTimeout = 2000;
-
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      reject(
-        new ExternalError(
-          `cannot serve the status endpoint on ${STATUS_HOST}:${options.port}: ${error.code ?? error.message}`,
-          {
-            cause: error,
-            hint:
-              error.code === 'EADDRINUSE' ? 'pick another --status-port, or 0 for any free port' : undefined,
-          },
-        ),
-      );
-    };
-    server.once('error', onError);
-    server.listen(options.port, STATUS_HOST, () => {
-      server.off('error', onError);
-      resolve();
-    });
+  const endpoint = await startEndpoint({
+    host: options.host,
+    port: options.port,
+    service: 'brewline status',
+    describe: STATUS_ROUTES,
+    maxConnections: options.maxConnections,
+    routes: {
+      '/api/stream': async () => sendJson(await options.feed.readStream()),
+      '/api/gold': async (url) => {
+        const { text } = await gold.get(parseGoldQuery(url));
+        return { status: 200, type: 'application/json; charset=utf-8', body: text };
+      },
+      '/api/status': () => sendJson(jsonStatus(model.getSnapshot())),
+      '/metrics': async () => {
+        const s = model.getSnapshot();
+        metrics.observe(s);
+        metrics.observeGold((await gold.get(null)).gold);
+        return { status: 200, type: metrics.contentType, body: await metrics.text() };
+      },
+      '/healthz': () => sendJson({ status: 'ok' }),
+      '/readyz': () => {
+        const s = model.getSnapshot();
+        const ready = s.readings > 0 && s.liveness === 'live' && s.stream?.engineStatus !== 'failed';
+        return json(ready ? 200 : 503, {
+          status: ready ? 'ready' : 'not ready',
+          reason: ready
+            ? undefined
+            : s.readings === 0
+              ? 'no reading of the engine yet'
+              : (s.stream?.reason ?? s.error),
+        });
+      },
+    },
   });
   model.start();
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${STATUS_HOST}:${port}`,
-    port,
+    url: endpoint.url,
+    port: endpoint.port,
     close: async () => {
       await model.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await endpoint.close();
     },
   };
 }

@@ -27,7 +27,7 @@ export function panelContent(id: PanelId, s: MonitorSnapshot, width: number, hei
     case 'hourly':
       return hourlyChartLines(s.gold?.hourly, width, height);
     case 'health':
-      return streamHealthLines(s.stream, width, height);
+      return streamHealthLines(s.stream, width, height, s.thresholds);
     case 'load':
       return loadGeneratorLines(s.load, s.stream, width, height);
   }

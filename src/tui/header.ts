@@ -24,7 +24,14 @@ export function headerLines(s: MonitorSnapshot, width: number): Line[] {
     [span(clockLabel, undefined, { dim: true }), span(formatClock(s.clockMs), undefined, { bold: true })],
     [
       span('  '),
-      span(` ${verdict ?? '…'} `, verdictTone(verdict), { inverse: verdict !== undefined, bold: true }),
+      span(
+        ` ${verdict ?? '…'}${s.liveness === 'live' ? '' : ` ${formatAgo(s.nowMs, s.updatedAtMs)}`} `,
+        verdictTone(verdict),
+        {
+          inverse: verdict !== undefined,
+          bold: true,
+        },
+      ),
     ],
     [
       span('  updated ', undefined, { dim: true }),

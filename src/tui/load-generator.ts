@@ -1,15 +1,16 @@
-import { formatCount, formatRate } from '../monitor/display-format.js';
+import { formatCount, formatLag, formatRate } from '../monitor/display-format.js';
 import type { LoadStats, StreamHealth } from '../monitor/monitor-snapshot.js';
 import { sparkline } from './sparkline.js';
 import { flow, span, type Line } from './spans.js';
 
-const FAULT_LABELS: Readonly<Record<string, readonly [string, string]>> = {
-  late: ['late', 'late'],
-  very_late: ['very late', 'v.late'],
-  duplicate: ['duplicate', 'dup'],
-  malformed: ['malformed', 'malf'],
-  invalid: ['invalid', 'inv'],
-  oversize: ['oversize', 'over'],
+/** Full words at every size: an on-call engineer should not have to decode `malf` or `inv`. */
+const FAULT_LABELS: Readonly<Record<string, string>> = {
+  late: 'late',
+  very_late: 'very late',
+  duplicate: 'duplicate',
+  malformed: 'malformed',
+  invalid: 'invalid',
+  oversize: 'oversize',
 };
 
 const ms = (v: number): string => (v < 10 ? `${v.toFixed(1)}ms` : `${Math.round(v)}ms`);
@@ -29,7 +30,14 @@ export function loadGeneratorLines(
       [span('(monitor attaches to a running pipeline)', undefined, { dim: true })],
       ...(latest === undefined
         ? []
-        : [[span('source offsets Σ '), span(formatCount(latest), undefined, { bold: true })]]),
+        : [
+            [
+              span(stream?.offsetUnit === 'bytes' ? 'source size ' : 'records in source ', undefined, {
+                dim: true,
+              }),
+              span(formatLag(latest, stream?.offsetUnit ?? 'records'), undefined, { bold: true }),
+            ],
+          ]),
     ].slice(0, height);
   }
   const lines: Line[] = [];
@@ -48,21 +56,18 @@ export function loadGeneratorLines(
     ...flow(
       [
         [span('sent ', undefined, { dim: true }), span(formatCount(load.acked), undefined, { bold: true })],
+        [span('in flight ', undefined, { dim: true }), span(formatCount(load.inFlight))],
         [
-          span(compact ? 'flight ' : 'in flight ', undefined, { dim: true }),
-          span(formatCount(load.inFlight)),
-        ],
-        [
-          span(compact ? 'rej ' : 'rejected ', undefined, { dim: true }),
+          span('rejected ', undefined, { dim: true }),
           span(formatCount(load.rejected), load.rejected > 0 ? 'warn' : undefined),
         ],
-        [span(compact ? 'p50 ' : 'ack p50 ', undefined, { dim: true }), span(ms(load.ackP50Ms))],
+        [span(compact ? 'ack p50 ' : 'ack latency p50 ', undefined, { dim: true }), span(ms(load.ackP50Ms))],
         [
           span('p99 ', undefined, { dim: true }),
           span(ms(load.ackP99Ms), load.ackP99Ms > 250 ? 'warn' : undefined),
         ],
         [
-          span(compact ? 'err ' : 'errors ', undefined, { dim: true }),
+          span('errors ', undefined, { dim: true }),
           span(formatCount(load.errors), load.errors > 0 ? 'bad' : undefined, { bold: load.errors > 0 }),
         ],
       ],
@@ -77,7 +82,7 @@ export function loadGeneratorLines(
   ];
   for (const [kind, n] of Object.entries(load.faults)) {
     faults.push([
-      span(`${FAULT_LABELS[kind]?.[compact ? 1 : 0] ?? kind} `, undefined, { dim: true }),
+      span(`${FAULT_LABELS[kind] ?? kind} `, undefined, { dim: true }),
       span(formatCount(n), n > 0 ? 'warn' : undefined),
     ]);
   }

@@ -2,20 +2,39 @@ import {
   formatClock,
   formatCount,
   formatDuration,
+  formatLag,
   formatRate,
   formatSeconds,
 } from '../monitor/display-format.js';
-import { VERDICT_SEVERITY } from '../monitor/health-verdict.js';
+import {
+  DEFAULT_THRESHOLDS,
+  thresholdLevel,
+  VERDICT_SEVERITY,
+  type HealthThresholds,
+} from '../monitor/health-verdict.js';
 import type { PartitionHealth, StreamHealth } from '../monitor/monitor-snapshot.js';
 import { sparkline } from './sparkline.js';
 import { flow, padEnd, span, type Line } from './spans.js';
-import { verdictTone } from './theme.js';
+import { levelTone, verdictTone } from './theme.js';
 
-function partitionCell(p: PartitionHealth, compact: boolean): Line {
+/** "partition 2 lag 4,500 rec · 3.4s ▲ WARN": every number named, lag age coloured by its thresholds. */
+function partitionCell(
+  p: PartitionHealth,
+  compact: boolean,
+  thresholds: HealthThresholds,
+  unit: 'records' | 'bytes',
+): Line {
+  const age = p.lagSeconds === null ? null : p.lagSeconds * 1000;
   return [
-    span(`p${p.partition} `, undefined, { dim: true }),
-    span(`${compact ? '' : 'lag '}${formatCount(p.lag)}`, p.rising ? 'warn' : undefined),
-    span(p.lag > 0 || !compact ? ` ${formatSeconds(p.lagSeconds)}` : '', undefined, { dim: true }),
+    span(`partition ${p.partition} `, undefined, { dim: true }),
+    span(
+      `lag ${compact && unit === 'records' ? formatCount(p.lag) : formatLag(p.lag, unit)}`,
+      p.rising ? 'warn' : undefined,
+    ),
+    span(
+      p.lag > 0 || !compact ? ` · ${p.lagSeconds === null ? 'age ?' : formatSeconds(p.lagSeconds)}` : '',
+      levelTone(thresholdLevel(age, thresholds.lagSeconds), true),
+    ),
     span(p.rising ? '▲' : '', 'warn'),
     span(` ${p.verdict}`, verdictTone(p.verdict), { bold: p.verdict !== 'OK' }),
   ];
@@ -27,10 +46,12 @@ function partitionLines(
   width: number,
   lines: number,
   compact: boolean,
+  thresholds: HealthThresholds,
+  unit: 'records' | 'bytes',
 ): Line[] {
   if (lines <= 0 || partitions.length === 0) return [];
   let laid = flow(
-    partitions.map((p) => partitionCell(p, compact)),
+    partitions.map((p) => partitionCell(p, compact, thresholds, unit)),
     width,
     '  ',
   );
@@ -40,7 +61,7 @@ function partitionLines(
       VERDICT_SEVERITY[b.verdict] - VERDICT_SEVERITY[a.verdict] || b.lag - a.lag || a.partition - b.partition,
   );
   for (let keep = ranked.length - 1; keep >= 0; keep--) {
-    const cells = ranked.slice(0, keep).map((p) => partitionCell(p, compact));
+    const cells = ranked.slice(0, keep).map((p) => partitionCell(p, compact, thresholds, unit));
     cells.push([span(`+${partitions.length - keep} more`, undefined, { dim: true })]);
     laid = flow(cells, width, '  ');
     if (laid.length <= lines) return laid;
@@ -53,10 +74,16 @@ function partitionLines(
  * clock, drops, quarantine, state, and lag per partition (in offsets and seconds). In small panels the
  * labels shorten, and the partitions always keep at least one line.
  */
-export function streamHealthLines(stream: StreamHealth | undefined, width: number, height: number): Line[] {
+export function streamHealthLines(
+  stream: StreamHealth | undefined,
+  width: number,
+  height: number,
+  thresholds: HealthThresholds = DEFAULT_THRESHOLDS,
+): Line[] {
   if (height <= 0) return [];
   if (!stream) return [[span('waiting for the engine…', undefined, { dim: true })]];
   const compact = height < 8 || width < 56;
+  const unit = stream.offsetUnit;
   const since = stream.sinceProgressMs;
   const batch: Line = [
     span(
@@ -69,7 +96,7 @@ export function streamHealthLines(stream: StreamHealth | undefined, width: numbe
     span(compact ? '' : 'progress ', undefined, { dim: true }),
     span(
       since === null ? '–' : `${formatDuration(since)} ago`,
-      since !== null && since > 5000 ? 'warn' : undefined,
+      levelTone(thresholdLevel(since, thresholds.sinceBatch)),
     ),
   ];
   const verdict = span(` ${stream.verdict} `, verdictTone(stream.verdict), { inverse: true, bold: true });
@@ -95,17 +122,20 @@ export function streamHealthLines(stream: StreamHealth | undefined, width: numbe
     span('in ', undefined, { dim: true }),
     span(padEnd(formatRate(stream.inputRate), 8), undefined, { bold: true }),
     span(padEnd(sparkline(stream.inputRateHistory, sparkWidth), sparkWidth + 1), 'accent'),
-    span(compact ? 'proc ' : 'processed ', undefined, { dim: true }),
+    span('processed ', undefined, { dim: true }),
     span(padEnd(formatRate(stream.processedRate), 8), slower ? 'warn' : undefined, { bold: true }),
     span(sparkline(stream.processedRateHistory, sparkWidth), slower ? 'warn' : 'ok'),
   ]);
 
   facts.push(
     [
-      span(compact ? 'wm ' : 'watermark ', undefined, { dim: true }),
+      span('watermark ', undefined, { dim: true }),
       span(stream.watermarkMs > 0 ? formatClock(stream.watermarkMs, true) : 'none yet'),
-      span(compact ? ' gap ' : ' · gap ', undefined, { dim: true }),
-      span(formatDuration(stream.watermarkGapMs)),
+      span(compact ? ' behind ' : ' · behind clock ', undefined, { dim: true }),
+      span(
+        formatDuration(stream.watermarkGapMs),
+        levelTone(thresholdLevel(stream.watermarkGapMs, thresholds.watermarkGap)),
+      ),
     ],
     [
       span('dropped ', undefined, { dim: true }),
@@ -114,7 +144,7 @@ export function streamHealthLines(stream: StreamHealth | undefined, width: numbe
       }),
     ],
     [
-      span(compact ? 'quar ' : 'quarantine ', undefined, { dim: true }),
+      span('quarantined ', undefined, { dim: true }),
       span(formatCount(stream.quarantined), stream.quarantined > 0 ? 'warn' : undefined),
     ],
     [
@@ -125,14 +155,19 @@ export function streamHealthLines(stream: StreamHealth | undefined, width: numbe
   if (trouble && compact) facts.push(batch, progress);
   if (!compact) {
     facts.push([
-      span('total lag ', undefined, { dim: true }),
-      span(formatCount(stream.totalLag), stream.lagRising ? 'warn' : undefined),
+      span('backlog ', undefined, { dim: true }),
+      span(
+        unit === 'bytes'
+          ? `${formatLag(stream.totalLag, unit)}${stream.backlogRecords === null ? '' : ` ≈ ${formatCount(stream.backlogRecords)} rec`}`
+          : formatLag(stream.totalLag, unit),
+        levelTone(thresholdLevel(stream.backlogRecords, thresholds.lagRecords)),
+      ),
       span(stream.lagRising ? '▲' : '', 'warn'),
     ]);
   }
   const factLines = flow(facts, width);
   const partitionsNeed = flow(
-    stream.partitions.map((p) => partitionCell(p, compact)),
+    stream.partitions.map((p) => partitionCell(p, compact, thresholds, unit)),
     width,
     '  ',
   ).length;
@@ -142,6 +177,15 @@ export function streamHealthLines(stream: StreamHealth | undefined, width: numbe
     Math.min(factLines.length, room - Math.min(partitionsNeed, Math.max(1, room - factLines.length))),
   );
   lines.push(...factLines.slice(0, factRoom));
-  lines.push(...partitionLines(stream.partitions, width, height - lines.length, compact));
+  lines.push(
+    ...partitionLines(
+      stream.partitions,
+      width,
+      height - lines.length,
+      compact,
+      thresholds,
+      stream.offsetUnit,
+    ),
+  );
   return lines.slice(0, height);
 }

@@ -37,11 +37,21 @@ export function verdictTone(verdict: Verdict | undefined): Tone | undefined {
       return 'ok';
     case 'WARN':
       return 'warn';
+    case 'ERR':
     case 'STALL':
     case 'STOP':
     case 'REWIND':
+    case 'STALE':
+    case 'DOWN':
       return 'bad';
     default:
       return undefined;
   }
+}
+
+/** Colour of a number against its thresholds: green below warn, yellow from warn, red from err. */
+export function levelTone(level: 'ok' | 'warn' | 'err', quietWhenOk = false): Tone | undefined {
+  if (level === 'err') return 'bad';
+  if (level === 'warn') return 'warn';
+  return quietWhenOk ? undefined : 'ok';
 }

@@ -73,7 +73,7 @@ describe('brewline demo in a 120×40 terminal', () => {
         /item\s+qty\s+revenue\s+orders/.test(s) &&
         /\s07\s+08/.test(s) &&
         /engine (running|idle) · batch #\d+/.test(s) &&
-        /p0 lag [\d,]+/.test(s) &&
+        /partition 0 lag [\d,]+/.test(s) &&
         /target [\d.,k]+\/s actual/.test(s),
       10_000,
       'all panels to fill',
@@ -144,7 +144,7 @@ describe('brewline demo in a 120×40 terminal', () => {
     tmux('new-session', '-d', '-s', small, '-x', '80', '-y', '24', command);
     const grab = (): string => tmux('capture-pane', '-p', '-t', small);
     const text = await waitForScreen(
-      (s) => /Σ NPR/.test(s) && /p0 [\d,]+/.test(s) && /target/.test(s),
+      (s) => /Σ NPR/.test(s) && /partition 0 lag [\d,]+/.test(s) && /target/.test(s),
       15_000,
       'the panels to fill',
       grab,

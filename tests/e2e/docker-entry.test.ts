@@ -33,9 +33,9 @@ function entrypoint(): string[] {
   return JSON.parse(m[1]!) as string[];
 }
 
-function runImage(extraEnv: Record<string, string>) {
+function runImage(extraEnv: Record<string, string>, flags: readonly string[] = []) {
   const [command, ...args] = entrypoint();
-  return spawnSync(command === 'node' ? process.execPath : command!, args, {
+  return spawnSync(command === 'node' ? process.execPath : command!, [...args, ...flags], {
     cwd: REPO, // WORKDIR /app holds bin/, dist/ and node_modules/ like the repository root
     env: cleanEnv({ ...imageEnv(), ...extraEnv }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +54,7 @@ afterAll(() => removeTempDir(dir));
 describe('Docker image entry', () => {
   it('is a multi-stage build on a slim Node image, running as a non-root user with `brewline simulate` as entry', () => {
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
-    expect(finalStage).toMatch(/^FROM node:20[-\w.]*slim/m);
+    expect(finalStage).toMatch(/^FROM node:24[-\w.]*slim/m);
     expect(finalStage).toMatch(/^USER node$/m);
     expect(entrypoint()).toEqual(['node', 'bin/brewline.js', 'simulate']);
   });
@@ -88,6 +88,28 @@ describe('Docker image entry', () => {
     };
     expect(ledger.faults.duplicate.count).toBeGreaterThan(0);
     expect(readFileSync(join(dir, 'o.ndjson'), 'utf8').trim().split('\n')).toHaveLength(1000);
+  });
+
+  it('bakes in no default that conflicts with a flag: --speed max, --rate and --sink all work', () => {
+    expect(imageEnv()).not.toHaveProperty('BREWLINE_RATE');
+    expect(imageEnv()).not.toHaveProperty('BREWLINE_SPEED');
+    const max = runImage({}, ['--orders', '300', '--speed', 'max', '--seed', '2']);
+    expect(max.status, max.stderr).toBe(0);
+    expect(max.stdout.trim().split('\n')).toHaveLength(300);
+    const rate = runImage({}, ['--orders', '50', '--rate', '5000']);
+    expect(rate.status, rate.stderr).toBe(0);
+    const file = runImage({}, [
+      '--orders',
+      '20',
+      '--speed',
+      'max',
+      '--sink',
+      'file',
+      '--out',
+      join(dir, 'f.ndjson'),
+    ]);
+    expect(file.status, file.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'f.ndjson'), 'utf8').trim().split('\n')).toHaveLength(20);
   });
 
   it('given a bad environment value, then one clear message and exit code 2', () => {

@@ -49,8 +49,8 @@ describe('monitor over an Event Hubs pipeline', () => {
     const shown = positions(stream.partitions);
     expect(shown).toEqual(expected);
     expect(expected.reduce((n, e) => n + e.latest, 0)).toBe(4000);
-    expect(stream.totalLag).toBeGreaterThan(0);
-    for (const p of stream.partitions) if (p.lag > 0) expect(p.lagSeconds).toBeGreaterThanOrEqual(0);
+    expect(stream.total_lag).toBeGreaterThan(0);
+    for (const p of stream.partitions) if (p.lag > 0) expect(p.lag_seconds).toBeGreaterThanOrEqual(0);
     // And `monitor --source eventhubs`, which reads the partition counters from the service itself, agrees
     const checked = await run([
       'monitor',

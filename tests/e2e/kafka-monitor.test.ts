@@ -89,9 +89,9 @@ describe('monitor over a Kafka pipeline', () => {
     const shown = positions(stream.partitions);
     expect(shown).toEqual(expected);
     expect(expected.reduce((n, e) => n + e.latest, 0)).toBe(4000);
-    expect(stream.totalLag).toBe(expected.reduce((n, e) => n + e.lag, 0));
-    expect(stream.totalLag).toBeGreaterThan(0);
-    for (const p of stream.partitions) if (p.lag > 0) expect(p.lagSeconds).toBeGreaterThanOrEqual(0);
+    expect(stream.total_lag).toBe(expected.reduce((n, e) => n + e.lag, 0));
+    expect(stream.total_lag).toBeGreaterThan(0);
+    for (const p of stream.partitions) if (p.lag > 0) expect(p.lag_seconds).toBeGreaterThanOrEqual(0);
     // And a monitor that reads the log-end offsets from the broker itself (--source kafka) shows the same
     const checked = runCli(
       [

@@ -8,6 +8,7 @@ import {
   waitFor,
   type CliProcess,
 } from '../helpers/cli.js';
+import { parsePrometheusText } from '../helpers/prometheus-text.js';
 
 /**
  * `brewline pipeline run --status-port` in one process, `brewline monitor` in another: the monitor shows
@@ -100,19 +101,20 @@ describe('brewline monitor attached to brewline pipeline run', () => {
       type: string;
       mode: string;
       gold: GoldJson;
-      stream: { verdict: string; totalLag: number; engineStatus: string };
+      stream: { verdict: string; total_lag: number; engine_status: string };
     }>(monitor.stdout);
     const summary = lines.at(-1)!;
     expect(summary.type).toBe('summary');
     expect(summary.mode).toBe('monitor');
-    expect(summary.stream.totalLag).toBe(0);
+    expect(summary.stream.total_lag).toBe(0);
     expect(summary.stream.verdict).toBe('OK');
 
     // The endpoint refuses writes, and serves Prometheus text
     const post = await fetch(`${url}/api/stream`, { method: 'POST' });
     expect(post.status).toBe(405);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toContain(`brewline_gold_revenue_npr ${summary.gold.revenue}`);
+    const revenue = parsePrometheusText(metrics).get('brewline_gold_revenue_npr')?.samples[0]?.value;
+    expect(revenue).toBe(Number(summary.gold.revenue));
 
     // Then, once the pipeline has stopped, `brewline query` on its lakehouse reads the same gold numbers
     const { code } = await running.stop('SIGINT');

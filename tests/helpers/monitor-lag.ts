@@ -12,13 +12,13 @@ export interface PartitionLag {
   latest: number;
   committed: number;
   lag: number;
-  lagSeconds?: number | null;
+  lag_seconds?: number | null;
 }
 
 /** A `--json` line of `brewline monitor` or `brewline demo`, as far as these tests read it. */
 export interface StreamLine {
   type: string;
-  stream?: { partitions: PartitionLag[]; totalLag: number };
+  stream?: { partitions: PartitionLag[]; total_lag: number };
 }
 
 /**
@@ -81,6 +81,6 @@ export function lastStream(stdout: string): NonNullable<StreamLine['stream']> {
 }
 
 /** Partition, latest, committed and lag of each partition: what an independent count can check. */
-export function positions(partitions: readonly PartitionLag[]): Omit<PartitionLag, 'lagSeconds'>[] {
+export function positions(partitions: readonly PartitionLag[]): Omit<PartitionLag, 'lag_seconds'>[] {
   return partitions.map(({ partition, latest, committed, lag }) => ({ partition, latest, committed, lag }));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HeadlessReporter } from '../../../src/monitor/headless-reporter.js';
-import { prometheusText, escapeLabelValue } from '../../../src/monitor/prometheus.js';
+import { BrewlineMetrics } from '../../../src/monitor/metrics.js';
+import { parsePrometheusText } from '../../helpers/prometheus-text.js';
 import { PushStore, SNAPSHOT } from '../tui/fixtures.js';
 
 const ESC = String.fromCharCode(27);
@@ -29,7 +30,7 @@ describe('headless reporters', () => {
     expect(lines[0]).toContain('sim clock 2026-11-26 09:15:00 NPT');
     expect(lines[0]).toContain('lag 4,510 (3.4s)');
     expect(lines[0]).toContain('gold NPR 395,186.48 13,553 orders, top Jhamsikhel 31.2%');
-    expect(lines[0]).toContain('why: p2: lag rising 120 → 4,500');
+    expect(lines[0]).toContain('why: partition 2: lag rising 120 → 4,500');
     expect(text).toContain(
       'summary: verdict WARN, 321 batches, 39,000 records, 12 quarantined, 7 dropped by watermark',
     );
@@ -68,6 +69,13 @@ describe('headless reporters', () => {
     reporter.finish();
     const [status, summary] = lines.map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON in a test
     expect(status!['type']).toBe('status');
+    expect(status!['schema']).toBe('brewline.status/1');
+    // One casing throughout
+    const keys = (v: unknown): string[] =>
+      v && typeof v === 'object'
+        ? Object.entries(v).flatMap(([k, x]) => [...(Array.isArray(v) ? [] : [k]), ...keys(x)])
+        : [];
+    for (const key of keys(status)) expect(key).toMatch(/^[a-z0-9_]+$/);
     expect(status!['gold']['revenue']).toBe('395186.48');
     expect(status!['gold']['branches'][0]).toEqual({
       branch: 'Jhamsikhel',
@@ -76,24 +84,62 @@ describe('headless reporters', () => {
       items: 9876,
     });
     expect(status!['stream']['verdict']).toBe('WARN');
-    expect(status!['stream']['partitions'][2]).toMatchObject({ partition: 2, lag: 4500, lagSeconds: 3.4 });
+    expect(status!['stream']['partitions'][2]).toMatchObject({ partition: 2, lag: 4500, lag_seconds: 3.4 });
     expect(status!['load']['faults']['invalid']).toBe(12);
     expect(summary!['type']).toBe('summary');
     expect(lines.join('')).not.toContain(ESC);
   });
 });
 
-describe('Prometheus text', () => {
-  it('escapes label values and exposes the load generator', () => {
-    expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
-    const text = prometheusText(SNAPSHOT);
-    expect(text).toContain('brewline_simulator_faults_total{kind="very_late"} 3');
-    expect(text).toContain('brewline_dropped_by_watermark_rows_total{query="brewline_gold"} 7');
-    expect(text).toContain('brewline_partition_lag_seconds{query="brewline_gold",partition="2"} 3.4');
-    expect(text.endsWith('\n')).toBe(true);
-    // Every sample line is `name{labels} value`
-    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) {
-      expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? [-+0-9.eE]+$/);
-    }
+describe('Prometheus metrics', () => {
+  it('exposes the snapshot as valid Prometheus text: counters, histograms, build info, escaped labels', async () => {
+    const metrics = new BrewlineMetrics(
+      { version: '1.2.3', commit: 'abc1234', builtAt: 'x' },
+      { process: false },
+    );
+    metrics.observe({
+      ...SNAPSHOT,
+      gold: { ...SNAPSHOT.gold!, branches: [{ branch: 'a"b\\c', revenue: 150, orders: 1, items: 1 }] },
+    });
+    metrics.observeAck(12);
+    const text = await metrics.text();
+    const families = parsePrometheusText(text);
+    expect(families.get('brewline_build_info')?.samples[0]?.labels).toMatchObject({
+      version: '1.2.3',
+      commit: 'abc1234',
+    });
+    expect(families.get('brewline_simulator_faults_total')?.type).toBe('counter');
+    expect(
+      families.get('brewline_simulator_faults_total')?.samples.find((s) => s.labels['kind'] === 'very_late')
+        ?.value,
+    ).toBe(3);
+    expect(families.get('brewline_dropped_by_watermark_rows_total')?.samples[0]).toMatchObject({
+      labels: { query: 'brewline_gold' },
+      value: 7,
+    });
+    expect(
+      families.get('brewline_partition_lag_seconds')?.samples.find((s) => s.labels['partition'] === '2')
+        ?.value,
+    ).toBe(3.4);
+    expect(families.get('brewline_batch_duration_seconds')?.type).toBe('histogram');
+    expect(
+      families.get('brewline_batch_duration_seconds')?.samples.find((s) => s.name.endsWith('_count'))?.value,
+    ).toBe(2);
+    expect(
+      families.get('brewline_simulator_ack_latency_seconds')?.samples.find((s) => s.name.endsWith('_sum'))
+        ?.value,
+    ).toBe(0.012);
+    expect(families.get('brewline_gold_branch_revenue_npr')?.samples[0]).toEqual({
+      name: 'brewline_gold_branch_revenue_npr',
+      labels: { branch: 'a"b\\c' },
+      value: 1.5,
+    });
+    // A second observation of the same totals does not count them twice
+    metrics.observe(SNAPSHOT);
+    const again = parsePrometheusText(await metrics.text());
+    expect(again.get('brewline_batches_total')?.samples[0]?.value).toBe(321);
+    expect(
+      again.get('brewline_batch_duration_seconds')?.samples.find((s) => s.name.endsWith('_count'))?.value,
+    ).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/domain/clock.js';
 import { MonitorModel, stepRefresh } from '../../../src/monitor/monitor-model.js';
+import { StatusUnreachableError } from '../../../src/monitor/status-client.js';
 import { GOLD } from '../tui/fixtures.js';
 import { engineSnapshot, FakeFeed, streamReading } from './fake-feed.js';
 
@@ -141,7 +142,7 @@ describe('MonitorModel', () => {
       await clock.advance(1000);
     }
     expect(model.getSnapshot().stream?.verdict).toBe('STALL');
-    expect(model.getSnapshot().stream?.reason).toBe('p1: offset stuck at 50 with lag 32');
+    expect(model.getSnapshot().stream?.reason).toBe('partition 1: offset stuck at 50 with lag 32');
 
     // When the engine then goes silent while the monitor keeps reading every second, for longer than both
     // the window (3 readings) and the floor (5s)
@@ -169,5 +170,87 @@ describe('MonitorModel', () => {
     await model.refresh();
     expect(model.getSnapshot().stream?.verdict).toBe('STOP');
     expect(model.getSnapshot().stream?.reason).toBe('engine failed: disk full');
+  });
+
+  it('turns DOWN at once when the pipeline cannot be reached, with the age of the last good reading, and recovers', async () => {
+    const { clock, feed, model } = setup();
+    await model.refresh();
+    expect(model.getSnapshot().liveness).toBe('live');
+    // When the next reading finds nobody listening
+    await clock.advance(1000);
+    feed.failNext = new StatusUnreachableError('cannot reach the status endpoint: ECONNREFUSED');
+    await model.refresh();
+    const down = model.getSnapshot();
+    expect(down.liveness).toBe('down');
+    expect(down.stream?.verdict).toBe('DOWN');
+    expect(down.stream?.reason).toMatch(/^pipeline unreachable: last good reading 1\.0s ago/);
+    // Then a good reading brings the derived verdict back by itself
+    feed.stream = streamReading(clock.now(), [
+      { partition: 0, latest: 100, committed: 100, oldestUnprocessedMs: undefined },
+    ]);
+    await model.refresh();
+    expect(model.getSnapshot().liveness).toBe('live');
+    expect(model.getSnapshot().stream?.verdict).toBe('OK');
+  });
+
+  it('turns STALE within two refreshes when readings stop coming back (a stopped process), ages counting', async () => {
+    const clock = new VirtualClock(T0);
+    const feed = new FakeFeed(
+      streamReading(T0, [{ partition: 0, latest: 100, committed: 100, oldestUnprocessedMs: undefined }]),
+      GOLD,
+    );
+    model = new MonitorModel({ feed, mode: 'monitor', clock, refreshMs: 1000, verdictWindow: 3 });
+    model.start();
+    await tick();
+    await tick();
+    expect(model.getSnapshot().stream?.verdict).toBe('OK');
+    // When every further reading hangs
+    let release!: () => void;
+    const hang = new Promise<void>((r) => (release = r));
+    feed.readStream = async () => {
+      await hang;
+      return feed.stream;
+    };
+    try {
+      // Then 2.5s (two refreshes + 500ms) after the last good reading the badge is no longer OK
+      for (let i = 0; i < 10; i++) {
+        await clock.advance(250);
+        await tick();
+      }
+      expect(model.getSnapshot().liveness).toBe('live');
+      await clock.advance(250);
+      await tick();
+      const stale = model.getSnapshot();
+      expect(stale.liveness).toBe('stale');
+      expect(stale.stream?.verdict).toBe('STALE');
+      expect(stale.stream?.reason).toBe('no fresh reading: last good reading 2.8s ago');
+      // The engine's "progress … ago" keeps counting instead of freezing
+      expect(stale.stream?.sinceProgressMs).toBe(2750);
+    } finally {
+      release();
+    }
+  });
+
+  it('raises WARN from an absolute backlog threshold even while lag falls', async () => {
+    const { clock, feed, model } = setup();
+    // Given a backlog that falls every reading but stays above 10,000 records
+    for (let i = 0; i < 4; i++) {
+      feed.stream = streamReading(clock.now(), [
+        { partition: 0, latest: 60_000, committed: 40_000 + i * 1000, oldestUnprocessedMs: undefined },
+      ]);
+      await model.refresh();
+      await clock.advance(1000);
+    }
+    const s = model.getSnapshot().stream!;
+    expect(s.partitions[0]!.verdict).toBe('OK');
+    expect(s.verdict).toBe('WARN');
+    expect(s.reason).toBe('backlog 17,000 records ≥ 10,000 records');
+    // And ERR past the error level of the lag age
+    feed.stream = streamReading(clock.now(), [
+      { partition: 0, latest: 60_000, committed: 59_000, oldestUnprocessedMs: clock.now() - 200_000 },
+    ]);
+    await model.refresh();
+    expect(model.getSnapshot().stream?.verdict).toBe('ERR');
+    expect(model.getSnapshot().stream?.reason).toBe('lag 3m20s ≥ 2m00s');
   });
 });

@@ -97,15 +97,29 @@ describe('dashboard panels against a fixed snapshot', () => {
     // hourly chart: local-hour labels
     expect(text).toMatch(/07\s+08\s+09/);
     // stream health: per-partition lag in offsets and seconds, watermark gap, drops, quarantine
-    expect(text).toContain('p2 4,500 3.4s▲ WARN');
-    expect(text).toContain('wm 07:15 NPT gap 2h00m');
+    expect(text).toContain('partition 2 lag 4,500 · 3.4s▲ WARN');
+    expect(text).toContain('watermark 07:15 NPT behind 2h00m');
     expect(text).toContain('dropped 7');
-    expect(text).toContain('quar 12');
+    expect(text).toContain('quarantined 12');
     // load generator: target vs actual, latency, errors, faults
     expect(text).toContain('target 800/s actual 790/s');
     expect(text).toContain('p99 1.3ms');
-    expect(text).toContain('err 2');
+    expect(text).toContain('errors 2');
     expect(text).toContain('faults 45');
+    // No cryptic abbreviations at this size
+    for (const cryptic of [
+      /\bwm\b/,
+      /\bquar\b/,
+      /\bflight\b(?<!in flight)/,
+      /\bmalf\b/,
+      /\binv\b/,
+      /\bover\b/,
+      /\bp0 /,
+      /\bproc\b/,
+      /\bv\.late\b/,
+    ]) {
+      expect(text).not.toMatch(cryptic);
+    }
   });
 
   it('shows exact amounts and more rows in 120×40', () => {
@@ -124,7 +138,7 @@ describe('dashboard panels against a fixed snapshot', () => {
     expect(colourOf(frame, ' WARN ')).toBe('33');
     expect(colourOf(frame, '▲', '3.4s')).toBe('33');
     expect(colourOf(frame, '7', 'dropped ')).toBe('33');
-    expect(colourOf(frame, '12', 'quarantine ')).toBe('33');
+    expect(colourOf(frame, '12', 'quarantined ')).toBe('33');
     expect(colourOf(frame, '2', 'errors ')).toBe('31');
     // A zero is not flagged
     const calm = view({ ...SNAPSHOT, load: { ...SNAPSHOT.load!, errors: 0 } }, 120, 40);
@@ -134,13 +148,17 @@ describe('dashboard panels against a fixed snapshot', () => {
     const stop = view(
       {
         ...SNAPSHOT,
-        stream: { ...SNAPSHOT.stream!, verdict: 'STOP', reason: 'p1: no progress for 30s with lag 9' },
+        stream: {
+          ...SNAPSHOT.stream!,
+          verdict: 'STOP',
+          reason: 'partition 1: no progress for 30s with lag 9',
+        },
       },
       120,
       40,
     );
     expect(colourOf(stop.frame, ' STOP ')).toBe('31');
-    expect(stop.text).toContain('p1: no progress for 30s with lag 9');
+    expect(stop.text).toContain('partition 1: no progress for 30s with lag 9');
   });
 
   it('uses no colour at all under NO_COLOR, and still marks the verdict', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLDS } from '../../../src/monitor/health-verdict.js';
 import type { GoldSnapshot } from '../../../src/monitor/feed-types.js';
 import type { MonitorSnapshot, MonitorStore, StreamHealth } from '../../../src/monitor/monitor-snapshot.js';
 
@@ -89,7 +90,7 @@ export const STREAM: StreamHealth = {
   engineStatus: 'running',
   queryName: 'brewline_gold',
   verdict: 'WARN',
-  reason: 'p2: lag rising 120 → 4,500',
+  reason: 'partition 2: lag rising 120 → 4,500',
   partitions: [
     {
       partition: 0,
@@ -100,6 +101,7 @@ export const STREAM: StreamHealth = {
       rising: false,
       verdict: 'OK',
       reason: '',
+      lagHistory: [0, 0, 0],
     },
     {
       partition: 1,
@@ -110,6 +112,7 @@ export const STREAM: StreamHealth = {
       rising: false,
       verdict: 'OK',
       reason: '',
+      lagHistory: [0, 0, 0],
     },
     {
       partition: 2,
@@ -120,6 +123,7 @@ export const STREAM: StreamHealth = {
       rising: true,
       verdict: 'WARN',
       reason: 'lag rising 120 → 4,500',
+      lagHistory: [120, 2_000, 4_500],
     },
     {
       partition: 3,
@@ -130,9 +134,13 @@ export const STREAM: StreamHealth = {
       rising: false,
       verdict: 'OK',
       reason: '',
+      lagHistory: [0, 0, 0],
     },
   ],
   totalLag: 4_510,
+  lagMs: 3400,
+  offsetUnit: 'records',
+  backlogRecords: 4_510,
   lagRising: true,
   lastBatchId: 321,
   batchDurationMs: 45,
@@ -140,6 +148,10 @@ export const STREAM: StreamHealth = {
   processedRate: 25_000,
   inputRateHistory: [500, 600, 700, 812, 790, 805, 812],
   processedRateHistory: [20_000, 22_000, 25_000, 24_000, 25_000, 26_000, 25_000],
+  recentBatches: [
+    { batchId: 320, durationMs: 52, inputRows: 120, timestamp: '2026-11-26T03:29:58.000Z' },
+    { batchId: 321, durationMs: 45, inputRows: 130, timestamp: '2026-11-26T03:29:59.000Z' },
+  ],
   watermarkMs: NOW - 2 * HOUR,
   watermarkGapMs: 2 * HOUR,
   droppedByWatermark: 7,
@@ -163,6 +175,8 @@ export const SNAPSHOT: MonitorSnapshot = {
   branch: null,
   clockMs: NOW,
   clockKind: 'simulated',
+  liveness: 'live',
+  thresholds: DEFAULT_THRESHOLDS,
   stream: STREAM,
   load: {
     status: 'running',
