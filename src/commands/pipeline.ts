@@ -51,6 +51,10 @@ export function registerPipeline(program: Command): Command {
     );
   addSourceOptions(run)
     .option(
+      '--engine <embedded|spark|databricks>',
+      'who computes the pipeline: embedded (in this process, DuckDB; default), spark (local PySpark job writing Delta tables) or databricks (start and follow the bundle job; see --job); env BREWLINE_ENGINE',
+    )
+    .option(
       '--lakehouse <path>',
       'DuckDB file (default .brewline/lakehouse.duckdb), or with --engine spark a folder of Delta tables (default .brewline/spark-lakehouse); env BREWLINE_LAKEHOUSE',
     )
@@ -87,10 +91,6 @@ export function registerPipeline(program: Command): Command {
       '--status-port <port>',
       'serve progress, gold, /metrics, /healthz and /readyz for `brewline monitor` and scrapers (0 = any port)',
     )
-    .option(
-      '--engine <embedded|spark|databricks>',
-      "who computes the pipeline: embedded (in this process, DuckDB; default), spark (a local PySpark job writing Delta tables) or databricks (the bundle's job); env BREWLINE_ENGINE",
-    )
     .option('--job <name|id>', `databricks: the job to run (default "${DEFAULT_JOB_NAME}", the bundle's job)`)
     .option('--cancel-on-exit', 'databricks: cancel the run on Ctrl+C (default: leave it going)')
     .option('--profile <name>', 'databricks: ~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
@@ -112,7 +112,7 @@ export function registerPipeline(program: Command): Command {
           poll?: string;
           json?: boolean;
         }>();
-        if (dbx.engine === 'databricks') {
+        if (engineKind(dbx.engine) === 'databricks') {
           const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
           return runDatabricksPipeline(
             { ...dbx, format: dbx.json ? 'json' : tty ? 'tui' : 'plain' },
