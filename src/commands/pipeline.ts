@@ -49,8 +49,8 @@ export function registerPipeline(program: Command): Command {
     );
   addSourceOptions(run)
     .option(
-      '--engine <embedded|spark>',
-      'who computes the pipeline: embedded (in this process, DuckDB; default) or spark (local PySpark job writing Delta tables; env BREWLINE_ENGINE)',
+      '--engine <embedded|spark|databricks>',
+      "who computes the pipeline: embedded (in this process, DuckDB; default), spark (local PySpark job writing Delta tables) or databricks (the bundle's job, followed through the Jobs API); env BREWLINE_ENGINE",
     )
     .option(
       '--lakehouse <path>',
@@ -85,7 +85,6 @@ export function registerPipeline(program: Command): Command {
       '--status-port <port>',
       'serve progress, gold, /metrics, /healthz and /readyz for `brewline monitor` and scrapers (0 = any port)',
     )
-    .option('--engine <kind>', 'embedded (default), spark or databricks')
     .option('--job <name|id>', `databricks: the job to run (default "${DEFAULT_JOB_NAME}", the bundle's job)`)
     .option('--cancel-on-exit', 'databricks: cancel the run on Ctrl+C (default: leave it going)')
     .option('--profile <name>', 'databricks: ~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
