@@ -44,10 +44,10 @@ export interface RunningChain {
   /** Settles when the engine's run ends; rejects when it failed. */
   readonly engineRun: Promise<void>;
   /**
-   * Stops the load generator, lets the engine process what was sent (bounded by `drainTimeoutMs`; 0 = do not
-   * wait), then stops the engine and waits for its run to end.
+   * Stops the load generator, lets the engine process what was sent (see `drain`; 0 = do not wait), then
+   * stops the engine and waits for its run to end. Returns how the drain ended (undefined: no drain).
    */
-  stop(drainTimeoutMs?: number): Promise<void>;
+  stop(drainTimeoutMs?: number): Promise<DrainReport | undefined>;
   /** Stops the model, closes the engine (and its readers) and the probe. True unless the engine failed. */
   close(): Promise<boolean>;
 }
@@ -96,16 +96,14 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
     engine,
     model,
     engineRun,
-    async stop(drainTimeoutMs = 0): Promise<void> {
+    async stop(drainTimeoutMs = 0): Promise<DrainReport | undefined> {
       stopSimulation.abort();
       await simulationRun;
-      const deadline = clock.now() + drainTimeoutMs;
-      while (probe && clock.now() < deadline && !ended(engine)) {
-        if (caughtUp(await probe.positions(), engine.getSnapshot().committedOffsets)) break;
-        await clock.sleep(100);
-      }
+      const report =
+        probe && drainTimeoutMs > 0 ? await drain(engine, probe, clock, drainTimeoutMs) : undefined;
       engine.stop();
       await engineRun.catch(() => undefined);
+      return report;
     },
     async close(): Promise<boolean> {
       await model?.stop();
@@ -114,6 +112,59 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
       return engine.getSnapshot().status !== 'failed';
     },
   };
+}
+
+/** How a drain ended. */
+export interface DrainReport {
+  /** The engine processed everything the probe reported. */
+  readonly caughtUp: boolean;
+  /** Offsets (records, for dense sources) the engine had not processed when the drain ended. */
+  readonly behind: number;
+  readonly waitedMs: number;
+}
+
+/**
+ * Waits until the engine has processed everything the probe reports. Bounded by progress, not by a guess of
+ * how fast a machine is: it gives up only when the engine has not advanced for `idleTimeoutMs` (or after
+ * `maxMs` in all), so a loaded machine that is still catching up is waited for.
+ */
+export async function drain(
+  engine: PipelineEngine,
+  probe: LagProbe,
+  clock: Clock,
+  idleTimeoutMs: number,
+  maxMs = idleTimeoutMs * 12,
+): Promise<DrainReport> {
+  const started = clock.now();
+  let lastProgressAt = started;
+  let lastDone = Number.NEGATIVE_INFINITY;
+  for (;;) {
+    const positions = await probe.positions();
+    const committed = engine.getSnapshot().committedOffsets;
+    const behind = positions.reduce(
+      (sum, p) => sum + Math.max(0, p.latest - (committed[String(p.partition)] ?? 0)),
+      0,
+    );
+    const waitedMs = clock.now() - started;
+    if (caughtUp(positions, committed)) return { caughtUp: true, behind: 0, waitedMs };
+    const done = Object.values(committed).reduce((sum, o) => sum + o, 0);
+    if (done > lastDone) {
+      lastDone = done;
+      lastProgressAt = clock.now();
+    }
+    if (ended(engine) || clock.now() - lastProgressAt >= idleTimeoutMs || waitedMs >= maxMs) {
+      return { caughtUp: false, behind, waitedMs };
+    }
+    await clock.sleep(100);
+  }
+}
+
+/** One line for people: how the drain ended. */
+export function drainLine(report: DrainReport): string {
+  const seconds = (report.waitedMs / 1000).toFixed(1);
+  return report.caughtUp
+    ? `drained: the pipeline processed everything that was sent (waited ${seconds} s)`
+    : `drain gave up after ${seconds} s without progress: ${report.behind.toLocaleString('en-US')} records were sent but not processed`;
 }
 
 function ended(engine: PipelineEngine): boolean {

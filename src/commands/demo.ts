@@ -7,7 +7,8 @@ import type { Sink, Source } from '../backends/types.js';
 import { createEngine, engineKind } from '../chain/engines.js';
 import { startDemoBroker } from '../chain/demo-broker.js';
 import { prepareDemoLakehouse } from '../chain/demo-lakehouse.js';
-import { startChain } from '../chain/running-chain.js';
+import { DATABRICKS_LAKEHOUSE } from '../backends/lakehouse-readers.js';
+import { drainLine, startChain } from '../chain/running-chain.js';
 import type { FlagValue } from '../config/load.js';
 import { parseFaultSpec } from '../config/simulator-config.js';
 import { ConfigError } from '../errors.js';
@@ -55,7 +56,7 @@ export const DEMO_SPARK_LAKEHOUSE = '.brewline/demo-spark';
  * the demo's peak rate; the engine normally trails by one trigger interval).
  */
 const DEMO_RETAIN_PER_PARTITION = 25_000;
-/** After the load generator stops, how long the engine may take to process what is left. */
+/** After the load generator stops, how long the engine may go without progress before the drain gives up. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
 const BUS_NAME = 'brewline-demo';
@@ -87,8 +88,8 @@ export function registerDemo(program: Command): Command {
       "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
     )
     .option(
-      '--engine <embedded|spark>',
-      'who computes the pipeline: embedded (default) or spark (a local PySpark job reading Kafka; without --brokers the demo starts its own broker)',
+      '--engine <embedded|spark|databricks>',
+      'who computes the pipeline: embedded (default), spark (a local PySpark job reading Kafka; without --brokers the demo starts its own broker) or databricks (the deployed job; same as --lakehouse databricks)',
     )
     .option(
       '--source <bus|kafka|eventhubs>',
@@ -102,7 +103,10 @@ export function registerDemo(program: Command): Command {
       '--partitions <n>',
       'partitions of the in-process bus, or of a Kafka topic the demo creates (default 4)',
     )
-    .option('--lakehouse <path>', `DuckDB file to build; query it afterwards (default ${DEMO_LAKEHOUSE})`)
+    .option(
+      '--lakehouse <path>',
+      `DuckDB file to build; query it afterwards (default ${DEMO_LAKEHOUSE}); or databricks: watch the Databricks job consume --source eventhubs`,
+    )
     .option('--refresh <interval>', 'dashboard refresh interval (default 1s; + and - change it live)')
     .option('--report-interval <interval>', 'headless: one line this often (default 5s)')
     .option('--plain', 'no dashboard: periodic readable lines (the default when stdout is not a terminal)')
@@ -199,6 +203,29 @@ export function registerDemo(program: Command): Command {
         const catalog = catalogFor(config);
         const settings = simulationSettings(config.simulator, catalog, config.catalog ?? 'default');
         const p = config.pipeline;
+        if (opts.lakehouse === DATABRICKS_LAKEHOUSE || kind === 'databricks') {
+          // The pipeline runs on Databricks: load goes into the hub its job reads; no engine here.
+          if (via === 'bus') {
+            throw new ConfigError('--lakehouse databricks needs a source Databricks can read', {
+              hint: 'use --source eventhubs (or kafka) with the hub the bundle job reads',
+            });
+          }
+          const { runDatabricksDemo } = await import('./demo-databricks.js');
+          const probe = await createSource(config.source);
+          await probe.open();
+          return runDatabricksDemo({
+            simulation: new Simulation({ ...settings, sink: await createSink(config.sink) }),
+            probe,
+            format,
+            wallMs,
+            queryName: p.queryName,
+            refreshMs: config.monitor.refresh,
+            reportIntervalMs: config.monitor.reportInterval,
+            verdictWindow: config.monitor.verdictWindow,
+            stopAfterMs: config.monitor.stopAfter,
+            write: (line) => void process.stdout.write(`${line}\n`),
+          });
+        }
         const defaultLakehouse = kind === 'spark' ? DEMO_SPARK_LAKEHOUSE : DEMO_LAKEHOUSE;
         const lakehousePath = resolve(opts.lakehouse ?? defaultLakehouse);
         const checkpoint =
@@ -249,6 +276,8 @@ export function registerDemo(program: Command): Command {
 
         // What ends the demo: the user (q, Ctrl+C, SIGTERM), --duration, or the engine failing.
         const end = untilStopped(wallMs);
+        /** How the drain after the load generator stopped ended (printed to stderr). */
+        let drainReport: string | undefined;
         const { finished, finish } = end;
         chain.engineRun.catch(() => finish());
         if (format === 'tui') {
@@ -266,10 +295,12 @@ export function registerDemo(program: Command): Command {
           await shutdown();
           await model.refresh();
           reporter.finish();
+          if (drainReport) process.stderr.write(`brewline demo: ${drainReport}\n`);
           return (await closeAll()) ? 0 : 1;
         }
         await shutdown();
         const ok = await closeAll();
+        if (drainReport) process.stderr.write(`brewline demo: ${drainReport}\n`);
         process.stderr.write(
           `brewline demo: lakehouse ${relativeOrAbsolute(lakehousePath)} — try: brewline query "SELECT * FROM gold.hourly_sales ORDER BY window_start" --lakehouse ${relativeOrAbsolute(lakehousePath)}\n`,
         );
@@ -278,7 +309,8 @@ export function registerDemo(program: Command): Command {
         /** Stops the load generator, lets the engine process what was sent (bounded), then stops it. */
         async function shutdown(): Promise<void> {
           end.dispose();
-          await chain.stop(DRAIN_TIMEOUT_MS);
+          const drained = await chain.stop(DRAIN_TIMEOUT_MS);
+          if (drained) drainReport = drainLine(drained);
         }
 
         /** Closes everything; false when the engine failed (its error is printed). */

@@ -10,6 +10,7 @@ import { reportProgress, stopOnSignals, summaryLine } from '../chain/progress-re
 import { startPipelineStatus } from '../monitor/pipeline-status.js';
 import { THRESHOLDS_HELP } from './threshold-option.js';
 import type { BatchMarker } from '../pipeline/lakehouse-types.js';
+import { exitWhenDone } from './exit-guard.js';
 import { describeReset, resetUncommitted } from './pipeline-reset.js';
 import { DEFAULT_JOB_NAME, runDatabricksPipeline } from './pipeline-databricks.js';
 import { action, catalogFor, flagValues, resolveConfig } from './shared.js';
@@ -30,6 +31,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   watermarkDelay: 'pipeline.watermarkDelayMs',
   startingOffsets: 'pipeline.startingOffsets',
   statefulOperatorAllowMultiple: 'pipeline.statefulOperatorAllowMultiple',
+  memoryLimit: 'pipeline.memoryLimit',
   catalog: 'catalog',
   statusPort: 'monitor.statusPort',
   thresholds: 'monitor.thresholds',
@@ -50,7 +52,7 @@ export function registerPipeline(program: Command): Command {
   addSourceOptions(run)
     .option(
       '--engine <embedded|spark|databricks>',
-      "who computes the pipeline: embedded (in this process, DuckDB; default), spark (local PySpark job writing Delta tables) or databricks (the bundle's job, followed through the Jobs API); env BREWLINE_ENGINE",
+      'who computes the pipeline: embedded (in this process, DuckDB; default), spark (local PySpark job writing Delta tables) or databricks (start and follow the bundle job; see --job); env BREWLINE_ENGINE',
     )
     .option(
       '--lakehouse <path>',
@@ -72,6 +74,10 @@ export function registerPipeline(program: Command): Command {
     .option('--window <duration>', 'gold window length (default 1h)')
     .option('--window-offset <duration>', 'window start offset from the epoch (default 15m: Nepal hours)')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
+    .option(
+      '--memory-limit <size>',
+      "DuckDB's memory limit, e.g. 1GB (default: a quarter of RAM, 256 MiB–2 GiB)",
+    )
     .option(
       '--stateful-operator-allow-multiple <bool>',
       "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
@@ -106,7 +112,7 @@ export function registerPipeline(program: Command): Command {
           poll?: string;
           json?: boolean;
         }>();
-        if (dbx.engine === 'databricks') {
+        if (engineKind(dbx.engine) === 'databricks') {
           const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
           return runDatabricksPipeline(
             { ...dbx, format: dbx.json ? 'json' : tty ? 'tui' : 'plain' },
@@ -130,10 +136,12 @@ export function registerPipeline(program: Command): Command {
             hint: 'pass --source file:PATH, kafka or eventhubs (the in-process bus exists only inside `brewline demo`)',
           });
         }
-        // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
         const kind = engineKind(command.opts<{ engine?: string }>().engine);
-        if (kind === 'embedded') checkOutputPath(p.lakehouse, 'file', '--lakehouse');
-        checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
+        if (kind === 'embedded') {
+          // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
+          checkOutputPath(p.lakehouse, 'file', '--lakehouse');
+          checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
+        }
         const choice = await createEngine({
           kind,
           config,
@@ -143,6 +151,17 @@ export function registerPipeline(program: Command): Command {
         const { engine, probe } = choice;
         const write = (line: string): void => void process.stderr.write(`${line}\n`);
         const unsubscribe = reportProgress(engine, choice.from, write);
+        // A stop signal while the query is still connecting (a broker or hub that does not answer) has no batch
+        // to finish: close the source so its connection attempts end now instead of after their timeouts.
+        // Registered before stopOnSignals, which marks the engine as stopping.
+        let stoppedWhileStarting = false;
+        const onStopWhileStarting = (): void => {
+          if (engine.getSnapshot().status !== 'starting' || stoppedWhileStarting) return;
+          stoppedWhileStarting = true;
+          void probe?.close().catch(() => undefined);
+        };
+        process.on('SIGINT', onStopWhileStarting);
+        process.on('SIGTERM', onStopWhileStarting);
         const removeSignals = stopOnSignals(engine, write);
         try {
           // Read-only status endpoint for `brewline monitor` in another process (a second process cannot open the DuckDB file).
@@ -160,14 +179,21 @@ export function registerPipeline(program: Command): Command {
           if (status) write(`status endpoint ${status.url} (brewline monitor --url ${status.url})`);
           try {
             await engine.run();
+          } catch (error) {
+            if (!stoppedWhileStarting) throw error;
+            write(`pipeline stopped before it started (${choice.from})`);
+            return 130;
           } finally {
             await status?.close();
           }
         } finally {
+          process.off('SIGINT', onStopWhileStarting);
+          process.off('SIGTERM', onStopWhileStarting);
           removeSignals();
           unsubscribe();
           await probe?.close();
           await engine.close();
+          exitWhenDone();
         }
         write(summaryLine(engine));
         return 0;

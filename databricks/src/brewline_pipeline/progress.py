@@ -120,11 +120,16 @@ class ProgressWriter(StreamingQueryListener):
         self._echo = echo
         self._lock = threading.Lock()
         self.rows_written = 0
+        self._started: set[str] = set()
+        self._terminated: set[str] = set()
+        self._all_terminated = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="brewline-progress", daemon=True)
         self._thread.start()
 
     # Listener callbacks: run on Spark's listener bus; they only enqueue.
     def onQueryStarted(self, event: Any) -> None:  # noqa: N802 (Spark's names)
+        with self._all_terminated:
+            self._started.add(str(event.id))
         if self._echo:
             print(json.dumps({"event": "started", "name": event.name, "id": str(event.id)}), flush=True)
 
@@ -143,6 +148,8 @@ class ProgressWriter(StreamingQueryListener):
                         "watermark": parsed.get("eventTime", {}).get("watermark"),
                         "droppedByWatermark": row["num_rows_dropped_by_watermark"],
                         "durationMs": parsed.get("durationMs", {}).get("triggerExecution"),
+                        # Spark's whole progress for brewline's engine view (src/backends/spark/PROTOCOL.md).
+                        "progress": parsed,
                     }
                 ),
                 flush=True,
@@ -153,6 +160,9 @@ class ProgressWriter(StreamingQueryListener):
             print(json.dumps({"event": "idle", "id": str(event.id)}), flush=True)
 
     def onQueryTerminated(self, event: Any) -> None:  # noqa: N802 (Spark's names)
+        with self._all_terminated:
+            self._terminated.add(str(event.id))
+            self._all_terminated.notify_all()
         if self._echo:
             print(
                 json.dumps({"event": "terminated", "id": str(event.id), "exception": event.exception}),
@@ -190,8 +200,12 @@ class ProgressWriter(StreamingQueryListener):
             except Exception as error:  # keep the stream running; the next flush retries
                 print(f"brewline: could not write ops.stream_progress: {error}", flush=True)
 
-    def close(self) -> None:
-        """Stops the flusher and writes what is left (call after the queries stopped)."""
+    def close(self, wait_seconds: float = 30.0) -> None:
+        """Stops the flusher and writes what is left (call after the queries stopped). Spark's listener bus is
+        asynchronous: it first waits (bounded) for every started query's terminated event, which Spark posts
+        after that query's last progress event."""
+        with self._all_terminated:
+            self._all_terminated.wait_for(lambda: self._started <= self._terminated, timeout=wait_seconds)
         self._stop.set()
         self._thread.join(timeout=30)
         self.flush()

@@ -205,7 +205,14 @@ export async function createConsumerClient(
   // The consumer side keeps a few SDK retries: a subscription re-attaches by itself after a dropped link.
   const options = {
     ...clientOptions(target),
-    retryOptions: { maxRetries: 3, timeoutInMs: target.timeoutMs },
+    // Short, growing delays (the SDK's default is a fixed 30 s): a wrong key fails in seconds, not minutes.
+    retryOptions: {
+      maxRetries: 3,
+      timeoutInMs: target.timeoutMs,
+      retryDelayInMs: 250,
+      maxRetryDelayInMs: 2_000,
+      mode: 0 /* RetryMode.Exponential */,
+    },
   };
   if (target.auth.kind === 'connection-string') {
     return new EventHubConsumerClient(consumerGroup, target.auth.connectionString, target.hub, options);

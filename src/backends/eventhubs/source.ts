@@ -31,6 +31,10 @@ export interface EventHubsSourceOptions {
   highWater?: number;
 }
 
+/** How long the first `$management` call may take before the hub counts as unreachable. */
+const CONNECT_TIMEOUT_MS = 20_000;
+/** How long `close()` waits for the SDK clients to close. */
+const CLOSE_WAIT_MS = 5_000;
 /** How often `waitForData` asks the hub for new positions. */
 const WAIT_POLL_MS = 250;
 
@@ -49,6 +53,10 @@ export class EventHubsLagProbe implements LagProbe {
   private partitionIds: readonly string[] = [];
   private readonly timestamps = new Map<string, number>();
   private readonly lookups = new Map<number, Promise<number | undefined>>();
+  /** Aborted by `close()`: in-flight calls end at once and later ones are refused (no client is re-made). */
+  protected readonly closing = new AbortController();
+  /** Whether the hub has answered a `$management` call yet. */
+  private answered = false;
 
   constructor(
     protected readonly config: EventHubsSourceConfig,
@@ -77,7 +85,9 @@ export class EventHubsLagProbe implements LagProbe {
 
   /** Partition ids, re-read each time so partitions added to the hub are picked up. */
   protected async refreshPartitions(client: EventHubConsumerClient): Promise<readonly string[]> {
-    const properties = await this.call('reading the hub properties', () => client.getEventHubProperties());
+    const properties = await this.call('reading the hub properties', (abortSignal) =>
+      client.getEventHubProperties({ abortSignal }),
+    );
     this.partitionIds = properties.partitionIds;
     return this.partitionIds;
   }
@@ -90,7 +100,9 @@ export class EventHubsLagProbe implements LagProbe {
     const ids = await this.refreshPartitions(client);
     const positions = await Promise.all(
       ids.map(async (id) => {
-        const p = await this.call(`reading partition ${id}`, () => client.getPartitionProperties(id));
+        const p = await this.call(`reading partition ${id}`, (abortSignal) =>
+          client.getPartitionProperties(id, { abortSignal }),
+        );
         const earliest = Number(p.beginningSequenceNumber);
         const latest = p.isEmpty
           ? Math.max(earliest, Number(p.lastEnqueuedSequenceNumber) + 1)
@@ -181,26 +193,63 @@ export class EventHubsLagProbe implements LagProbe {
   }
 
   async close(): Promise<void> {
+    this.closing.abort();
     const lookupClient = this.lookupClient?.catch(() => undefined);
     const clients = [this.client, await lookupClient];
     this.client = undefined;
     this.lookupClient = undefined;
-    await Promise.all(clients.map((c) => c?.close()));
+    // A client whose connection never opened may never finish closing: don't wait for it past a bound.
+    await Promise.race([
+      Promise.all(clients.map((c) => c?.close().catch(() => undefined))),
+      new Promise<void>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref()),
+    ]);
   }
 
-  protected call<T>(doing: string, operation: () => Promise<T>): Promise<T> {
+  /**
+   * One `$management` call under a deadline and the probe's close signal (the SDK's own per-attempt timeout
+   * is at least 60 s). Until the hub has answered once, a failure is final at once: a wrong key or an endpoint
+   * that never answers is reported in seconds instead of after minutes of silent retries; afterwards
+   * transient failures get the usual bounded retries.
+   */
+  protected call<T>(doing: string, operation: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.closing.signal.aborted) {
+      return Promise.reject(new ExternalError(`${this.target.description} is closed (${doing})`));
+    }
+    const connected = this.answered;
+    const deadlineMs = connected
+      ? this.target.timeoutMs
+      : Math.min(this.target.timeoutMs, CONNECT_TIMEOUT_MS);
     return retry(
       async () => {
+        const timeout = AbortSignal.timeout(deadlineMs);
         try {
-          return await operation();
+          const signal = AbortSignal.any([this.closing.signal, timeout]);
+          // Raced as well: the SDK does not give up on a connection that is still opening when aborted.
+          const result = await Promise.race([operation(signal), rejectOnAbort(signal)]);
+          this.answered = true;
+          return result;
         } catch (error) {
+          if (this.closing.signal.aborted) {
+            throw new ExternalError(`stopped while ${doing} (${this.target.description})`, { cause: error });
+          }
+          if (timeout.aborted) {
+            throw new ExternalError(
+              `no answer from Event Hubs within ${Math.round(deadlineMs / 1000)} s while ${doing} (${this.target.description})`,
+              {
+                cause: error,
+                retriable: connected,
+                hint: `check that ${this.target.host} is reachable from here (port 5671, or 5672 for the emulator) and the connection string's Endpoint`,
+              },
+            );
+          }
           throw translateEventHubsError(error, this.target, doing);
         }
       },
       {
-        retries: 5,
+        retries: connected ? 5 : 0,
         initialDelayMs: 200,
         maxDelayMs: 5_000,
+        signal: this.closing.signal,
         isRetriable: (e) => e instanceof ExternalError && e.retriable,
       },
     );
@@ -319,4 +368,13 @@ export class EventHubsSource extends EventHubsLagProbe implements Source {
     this.readers.clear();
     await super.close();
   }
+}
+
+/** A promise that rejects when `signal` aborts (and never settles otherwise). */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    const abort = (): void => reject(signal.reason ?? new Error('aborted'));
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+  });
 }

@@ -16,10 +16,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Waits for DuckDB's real I/O (not for time: the trigger runs on the virtual clock), bounded to 10 s. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 2000 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!condition()) throw new Error('condition not reached');
+/**
+ * Waits for DuckDB's real I/O (not for time: the trigger runs on the virtual clock). Bounded by a deadline far
+ * above any healthy wait, not by a number of turns (a loaded machine makes each turn slower).
+ */
+async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  if (!condition()) throw new Error(`condition not reached within ${timeoutMs} ms`);
 }
 
 describe('fixed-interval trigger', () => {
