@@ -22,14 +22,18 @@ def _key(row: Sequence[Any]) -> tuple[str, ...]:
     return tuple("\x00" if v is None else repr(v) for v in row)
 
 
-def assert_rows_equal(actual: DataFrame, expected: Sequence[Sequence[Any]], columns: Sequence[str] | None = None) -> None:
+def assert_rows_equal(
+    actual: DataFrame, expected: Sequence[Sequence[Any]], columns: Sequence[str] | None = None
+) -> None:
     """Rows equal as multisets (order-independent), chispa-style, with a readable diff."""
     cols = list(columns or actual.columns)
     got = sorted((tuple(r) for r in actual.select(*cols).collect()), key=_key)
     want = sorted((tuple(r) for r in expected), key=_key)
     missing = [r for r in want if r not in got]
     extra = [r for r in got if r not in want]
-    assert not missing and not extra, f"rows differ on {cols}:\n missing {missing[:10]}\n extra   {extra[:10]}"
+    assert (
+        not missing and not extra
+    ), f"rows differ on {cols}:\n missing {missing[:10]}\n extra   {extra[:10]}"
 
 
 def assert_schema(actual: DataFrame, expected: Sequence[tuple[str, str]]) -> None:

@@ -21,7 +21,10 @@ def at(minutes: float) -> str:
 
 
 def order(
-    order_id: str, minutes: float, branch: str = "Jhamsikhel", items: Sequence[tuple[str, int]] = (("HOT-1", 2),)
+    order_id: str,
+    minutes: float,
+    branch: str = "Jhamsikhel",
+    items: Sequence[tuple[str, int]] = (("HOT-1", 2),),
 ) -> bytes:
     lines: list[dict[str, Any]] = []
     for item_id, quantity in items:

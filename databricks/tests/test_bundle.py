@@ -223,10 +223,43 @@ def test_every_file_a_resource_names_exists(
     assert len(named) == 8
     missing = [str(p.resolve().relative_to(ROOT)) for p in named if not p.resolve().is_file()]
     assert not missing, f"referenced but missing: {missing}"
-    for name, artifact in bundle["artifacts"].items():
-        assert (
-            ROOT / artifact["path"] / "pyproject.toml"
-        ).is_file(), f"artifact {name} has no pyproject.toml"
+    # The shared catalog the tasks read (--catalog-dir) is synced beside the code.
+    assert bundle["sync"]["paths"] == [".", "../catalog"]
+    assert {p.name for p in (ROOT / "../catalog").resolve().glob("*.csv")} >= {"branches.csv", "menu.csv"}
+
+
+def resolve_placeholders(value: str, bundle: dict[str, Any]) -> str:
+    """A parameter as the deployed job sees it: variables by their defaults, workspace paths by a sample."""
+    value = VARIABLE_REF.sub(
+        lambda m: str(bundle["variables"][m.group(1)].get("default", f"<{m.group(1)}>")), value
+    )
+    return value.replace("${workspace.file_path}", "/Workspace/Users/someone/.bundle/brewline/dev/files")
+
+
+def test_every_task_parameter_parses_with_the_pipelines_own_argument_parser(
+    bundle: dict[str, Any], resources: dict[str, dict[str, tuple[Path, dict[str, Any]]]]
+) -> None:
+    """The bundle and the entry points cannot drift: each task's parameters go through the real parser."""
+    from brewline_pipeline.config import parse_args
+
+    parsed = {}
+    for key, job in jobs(resources).items():
+        for task in job["tasks"]:
+            if "spark_python_task" not in task:
+                continue
+            argv = [resolve_placeholders(str(a), bundle) for a in task["spark_python_task"]["parameters"]]
+            parsed[f"{key}.{task['task_key']}"] = parse_args(argv, task["task_key"], "bundle check")
+    assert set(parsed) == {"medallion.bronze", "medallion.silver", "medallion.gold", "stream.stream"}
+    for name in ("medallion.bronze", "stream.stream"):
+        args = parsed[name]
+        assert args.brokers == "himalayan-java-pos.servicebus.windows.net:9093"
+        assert args.kafka_auth == "service-credential" and args.service_credential == "brewline-eventhubs"
+        assert args.secret_scope == "brewline" and args.secret_key == "eventhub-connection-string"
+    for name in ("medallion.bronze", "medallion.silver", "medallion.gold"):
+        assert parsed[name].available_now, name
+        assert parsed[name].catalog == "himalayan_java"
+    assert parsed["stream.stream"].trigger_ms == 1000
+    assert parsed["medallion.gold"].window_offset_ms == 15 * 60_000
 
 
 def test_schemas_live_in_their_containers_with_a_checkpoint_volume_and_reader_grants(

@@ -19,6 +19,8 @@ export interface EmbeddedEngineOptions {
     'source' | 'lakehouse' | 'checkpointDir' | 'catalog' | 'trigger' | 'clock'
   >;
   readonly clock?: Clock;
+  /** DuckDB's memory limit (`pipeline.memoryLimit`); see DuckDBLakehouseOptions. */
+  readonly memoryLimit?: string;
 }
 
 /** The in-process engine: brewline's own StreamingQuery over a DuckDB lakehouse. */
@@ -29,7 +31,10 @@ export class EmbeddedEngine implements PipelineEngine {
   readonly query: StreamingQuery;
 
   constructor(options: EmbeddedEngineOptions) {
-    this.lakehouse = new DuckDBLakehouse({ path: options.lakehousePath });
+    this.lakehouse = new DuckDBLakehouse({
+      path: options.lakehousePath,
+      ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+    });
     this.description = this.lakehouse.description;
     this.query = new StreamingQuery({
       ...options.settings,

@@ -72,6 +72,7 @@ export async function createEngine(request: EngineRequest): Promise<EngineChoice
         catalog: request.catalog,
         trigger: request.trigger,
         settings,
+        ...(p.memoryLimit === undefined ? {} : { memoryLimit: p.memoryLimit }),
       }),
       probe: source,
       from: source.description,

@@ -20,10 +20,14 @@ export function progressLine(p: BatchProgress): string {
   // Late orders (every gold operator drops the same ones; their numRowsDroppedByWatermark count groups).
   const dropped = p.stateOperators[0]?.numLateOrders ?? 0;
   const rate = p.processedRowsPerSecond === null ? '-' : `${count(p.processedRowsPerSecond)}/s`;
+  const mb = (bytes: number): string => `${count(bytes / 2 ** 20)} MiB`;
+  const memory = p.memory
+    ? `  rss ${mb(p.memory.rssBytes)}${p.memory.lakehouseBytes === undefined ? '' : ` duckdb ${mb(p.memory.lakehouseBytes)}`}`
+    : '';
   return (
     `batch ${p.batchId}  ${count(p.numInputRows)} rows  ${count(p.silver.orders)} orders  ` +
     `${count(p.silver.duplicates)} dup  ${count(p.silver.quarantined)} quarantined  ${count(dropped)} late orders dropped  ` +
-    `${watermarkText(Date.parse(p.eventTime.watermark))}  lag ${count(lag)}  ${count(p.durationMs.triggerExecution ?? 0)} ms  ${rate}`
+    `${watermarkText(Date.parse(p.eventTime.watermark))}  lag ${count(lag)}  ${count(p.durationMs.triggerExecution ?? 0)} ms  ${rate}${memory}`
   );
 }
 

@@ -94,6 +94,8 @@ export class SparkEngine implements PipelineEngine {
   private python: string | undefined;
   private stopRequested = false;
   private followed: string | undefined;
+  private gold: BatchProgress | undefined;
+  private readonly names = new Map<string, string>();
   private snapshot: EngineSnapshot;
 
   constructor(options: SparkEngineOptions) {
@@ -158,7 +160,10 @@ export class SparkEngine implements PipelineEngine {
       this.fail(error instanceof Error ? error.message : String(error));
       throw error;
     }
-    const clean = exit.code === 0 || (this.stopRequested && !exit.killed && exit.signal === 'SIGTERM');
+    // On SIGTERM the job stops its queries and exits 130 (or dies of the signal if it had no handler yet).
+    const clean =
+      exit.code === 0 ||
+      (this.stopRequested && !exit.killed && (exit.code === 130 || exit.signal === 'SIGTERM'));
     if (clean) {
       this.update({ status: 'stopped' });
       return;
@@ -200,13 +205,26 @@ export class SparkEngine implements PipelineEngine {
     this.readers.clear();
   }
 
+  /**
+   * The job runs one query reading the source (`ingest`, or `bronze` in the chain shape) and a `gold` query
+   * with the watermark and the stateful operators. The snapshot follows the source query (batches, offsets,
+   * lag) and takes the watermark and the drop counters from gold.
+   */
+  private isGold(name: string): boolean {
+    return name === 'gold' || name.endsWith('gold');
+  }
+
+  private isPrimary(name: string): boolean {
+    if (this.followed === undefined && !this.isGold(name)) this.followed = name;
+    return name === this.followed;
+  }
+
   private onJobEvent(event: SparkJobEvent): void {
     const now = Date.now();
     switch (event.event) {
       case 'started': {
-        const wanted = this.options.settings.queryName;
-        if (this.followed === undefined || event.queryName === wanted) this.followed = event.queryName;
-        if (event.queryName !== this.followed) return;
+        this.names.set(event.queryId, event.queryName);
+        if (!this.isPrimary(event.queryName)) return;
         this.update({
           status: 'running',
           queryName: event.queryName,
@@ -227,30 +245,55 @@ export class SparkEngine implements PipelineEngine {
         return;
       case 'progress': {
         const p = event.progress;
-        if (this.followed !== undefined && p.queryName !== this.followed) return;
-        this.followed ??= p.queryName;
+        if (this.isGold(p.queryName)) {
+          this.onGoldProgress(p);
+          return;
+        }
+        if (!this.isPrimary(p.queryName)) return;
         const silver = this.pendingSilver.get(p.batchId);
         this.pendingSilver.delete(p.batchId);
-        const progress: BatchProgress = silver ? { ...p, silver } : p;
+        const gold = this.gold;
+        const progress: BatchProgress = {
+          ...p,
+          ...(silver ? { silver } : {}),
+          ...(gold && p.stateOperators.length === 0 ? { stateOperators: gold.stateOperators } : {}),
+          eventTime: { ...p.eventTime, watermark: gold ? gold.eventTime.watermark : p.eventTime.watermark },
+        };
         this.onProgress(progress, now);
         return;
       }
-      case 'idle':
-        if (event.queryName !== this.followed) return;
+      case 'idle': {
+        const name = event.queryName || this.names.get(event.queryId) || '';
+        if (name !== this.followed) return;
         if (!this.stopRequested) this.update({ status: 'idle', lastEventAtMs: now });
-        this.emit({ type: 'idle', queryName: event.queryName, timestamp: event.timestamp });
+        this.emit({ type: 'idle', queryName: name, timestamp: event.timestamp });
         return;
-      case 'terminated':
-        if (event.queryName !== this.followed) return;
+      }
+      case 'terminated': {
+        const name = event.queryName || this.names.get(event.queryId) || '';
         if (event.error) this.update({ error: event.error });
+        if (name !== this.followed) return;
         this.emit({
           type: 'terminated',
-          queryName: event.queryName,
+          queryName: name,
           timestamp: event.timestamp,
           ...(event.error ? { error: event.error } : {}),
         });
         return;
+      }
     }
+  }
+
+  private onGoldProgress(p: BatchProgress): void {
+    this.gold = p;
+    const s = this.snapshot;
+    const max = p.eventTime.max === undefined ? NaN : Date.parse(p.eventTime.max);
+    const candidate = Number.isFinite(max) ? max - this.options.settings.watermarkDelayMs : 0;
+    const dropped = p.stateOperators.reduce((sum, op) => sum + op.numRowsDroppedByWatermark, 0);
+    this.update({
+      watermarkMs: Math.max(s.watermarkMs, candidate, Date.parse(p.eventTime.watermark) || 0),
+      totals: { ...s.totals, droppedByWatermark: s.totals.droppedByWatermark + dropped },
+    });
   }
 
   private onProgress(progress: BatchProgress, now: number): void {
@@ -258,15 +301,19 @@ export class SparkEngine implements PipelineEngine {
     const history = this.options.historySize ?? 100;
     const committed: Record<string, number> = { ...s.committedOffsets };
     for (const source of progress.sources) Object.assign(committed, source.endOffset);
-    // Spark's rule (one input): max event time seen − delay, monotonic; in effect from the next batch.
     const max = progress.eventTime.max === undefined ? NaN : Date.parse(progress.eventTime.max);
-    const candidate = Number.isFinite(max) ? max - this.options.settings.watermarkDelayMs : 0;
-    const dropped = progress.stateOperators.reduce((sum, op) => sum + op.numRowsDroppedByWatermark, 0);
+    const candidate =
+      this.gold === undefined && Number.isFinite(max) ? max - this.options.settings.watermarkDelayMs : 0;
+    const dropped =
+      this.gold === undefined
+        ? progress.stateOperators.reduce((sum, op) => sum + op.numRowsDroppedByWatermark, 0)
+        : 0;
     this.update({
       status: this.stopRequested ? 'stopping' : 'running',
       queryId: progress.queryId || s.queryId,
       lastProgress: progress,
       recentProgress: [...s.recentProgress, progress].slice(-history),
+      // Spark's rule (one input): max event time seen − delay, monotonic; in effect from the next batch.
       watermarkMs: Math.max(s.watermarkMs, candidate, Date.parse(progress.eventTime.watermark) || 0),
       committedOffsets: committed,
       totals: {

@@ -7,6 +7,7 @@ import type { Sink, Source } from '../backends/types.js';
 import { createEngine, engineKind } from '../chain/engines.js';
 import { startDemoBroker } from '../chain/demo-broker.js';
 import { prepareDemoLakehouse } from '../chain/demo-lakehouse.js';
+import { DATABRICKS_LAKEHOUSE } from '../backends/lakehouse-readers.js';
 import { drainLine, startChain } from '../chain/running-chain.js';
 import type { FlagValue } from '../config/load.js';
 import { parseFaultSpec } from '../config/simulator-config.js';
@@ -87,8 +88,8 @@ export function registerDemo(program: Command): Command {
       "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
     )
     .option(
-      '--engine <embedded|spark>',
-      'who computes the pipeline: embedded (default) or spark (a local PySpark job reading Kafka; without --brokers the demo starts its own broker)',
+      '--engine <embedded|spark|databricks>',
+      'who computes the pipeline: embedded (default), spark (a local PySpark job reading Kafka; without --brokers the demo starts its own broker) or databricks (the deployed job; same as --lakehouse databricks)',
     )
     .option(
       '--source <bus|kafka|eventhubs>',
@@ -102,7 +103,10 @@ export function registerDemo(program: Command): Command {
       '--partitions <n>',
       'partitions of the in-process bus, or of a Kafka topic the demo creates (default 4)',
     )
-    .option('--lakehouse <path>', `DuckDB file to build; query it afterwards (default ${DEMO_LAKEHOUSE})`)
+    .option(
+      '--lakehouse <path>',
+      `DuckDB file to build; query it afterwards (default ${DEMO_LAKEHOUSE}); or databricks: watch the Databricks job consume --source eventhubs`,
+    )
     .option('--refresh <interval>', 'dashboard refresh interval (default 1s; + and - change it live)')
     .option('--report-interval <interval>', 'headless: one line this often (default 5s)')
     .option('--plain', 'no dashboard: periodic readable lines (the default when stdout is not a terminal)')
@@ -199,6 +203,29 @@ export function registerDemo(program: Command): Command {
         const catalog = catalogFor(config);
         const settings = simulationSettings(config.simulator, catalog, config.catalog ?? 'default');
         const p = config.pipeline;
+        if (opts.lakehouse === DATABRICKS_LAKEHOUSE || kind === 'databricks') {
+          // The pipeline runs on Databricks: load goes into the hub its job reads; no engine here.
+          if (via === 'bus') {
+            throw new ConfigError('--lakehouse databricks needs a source Databricks can read', {
+              hint: 'use --source eventhubs (or kafka) with the hub the bundle job reads',
+            });
+          }
+          const { runDatabricksDemo } = await import('./demo-databricks.js');
+          const probe = await createSource(config.source);
+          await probe.open();
+          return runDatabricksDemo({
+            simulation: new Simulation({ ...settings, sink: await createSink(config.sink) }),
+            probe,
+            format,
+            wallMs,
+            queryName: p.queryName,
+            refreshMs: config.monitor.refresh,
+            reportIntervalMs: config.monitor.reportInterval,
+            verdictWindow: config.monitor.verdictWindow,
+            stopAfterMs: config.monitor.stopAfter,
+            write: (line) => void process.stdout.write(`${line}\n`),
+          });
+        }
         const defaultLakehouse = kind === 'spark' ? DEMO_SPARK_LAKEHOUSE : DEMO_LAKEHOUSE;
         const lakehousePath = resolve(opts.lakehouse ?? defaultLakehouse);
         const checkpoint =

@@ -5,12 +5,16 @@ import { createSource } from '../backends/sources.js';
 import type { PartitionOffsets } from '../backends/types.js';
 import { ConfigError } from '../errors.js';
 import { Checkpoint } from '../pipeline/checkpoint.js';
+import { findSparkCheckpoint, sparkCheckpointOffsets } from '../backends/spark/spark-checkpoint.js';
 import { exitWhenDone } from './exit-guard.js';
 import { action, flagValues, resolveConfig } from './shared.js';
 import { addSourceOptions, sourceFlagValues } from './source-options.js';
 
 /** The processed position of a brewline query: the end offsets of every committed batch, merged. */
 export function checkpointOffsets(dir: string): PartitionOffsets {
+  // A Spark query's own checkpoint (`pipeline run --engine spark`): its offsets/N and commits/N.
+  const spark = findSparkCheckpoint(dir);
+  if (spark) return sparkCheckpointOffsets(spark);
   const checkpoint = new Checkpoint(dir);
   const metadata = checkpoint.readMetadata();
   if (!metadata) {

@@ -31,6 +31,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   watermarkDelay: 'pipeline.watermarkDelayMs',
   startingOffsets: 'pipeline.startingOffsets',
   statefulOperatorAllowMultiple: 'pipeline.statefulOperatorAllowMultiple',
+  memoryLimit: 'pipeline.memoryLimit',
   catalog: 'catalog',
   statusPort: 'monitor.statusPort',
   thresholds: 'monitor.thresholds',
@@ -51,7 +52,7 @@ export function registerPipeline(program: Command): Command {
   addSourceOptions(run)
     .option(
       '--engine <embedded|spark|databricks>',
-      'who computes the pipeline: embedded (in this process, DuckDB; default), spark (local PySpark job writing Delta tables) or databricks (runs the bundle job); env BREWLINE_ENGINE',
+      'who computes the pipeline: embedded (in this process, DuckDB; default), spark (local PySpark job writing Delta tables) or databricks (start and follow the bundle job; see --job); env BREWLINE_ENGINE',
     )
     .option(
       '--lakehouse <path>',
@@ -73,6 +74,10 @@ export function registerPipeline(program: Command): Command {
     .option('--window <duration>', 'gold window length (default 1h)')
     .option('--window-offset <duration>', 'window start offset from the epoch (default 15m: Nepal hours)')
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
+    .option(
+      '--memory-limit <size>',
+      "DuckDB's memory limit, e.g. 1GB (default: a quarter of RAM, 256 MiB–2 GiB)",
+    )
     .option(
       '--stateful-operator-allow-multiple <bool>',
       "update mode's late-row watermark, after Spark's setting: true filters batch N with the watermark of N−1 (default, Spark's), false with N's",
@@ -107,7 +112,7 @@ export function registerPipeline(program: Command): Command {
           poll?: string;
           json?: boolean;
         }>();
-        if (dbx.engine === 'databricks') {
+        if (engineKind(dbx.engine) === 'databricks') {
           const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
           return runDatabricksPipeline(
             { ...dbx, format: dbx.json ? 'json' : tty ? 'tui' : 'plain' },
@@ -131,10 +136,12 @@ export function registerPipeline(program: Command): Command {
             hint: 'pass --source file:PATH, kafka or eventhubs (the in-process bus exists only inside `brewline demo`)',
           });
         }
-        // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
         const kind = engineKind(command.opts<{ engine?: string }>().engine);
-        if (kind === 'embedded') checkOutputPath(p.lakehouse, 'file', '--lakehouse');
-        checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
+        if (kind === 'embedded') {
+          // Found now, not after the first batch: a lakehouse or checkpoint this user cannot write.
+          checkOutputPath(p.lakehouse, 'file', '--lakehouse');
+          checkOutputPath(p.checkpoint, 'directory', '--checkpoint');
+        }
         const choice = await createEngine({
           kind,
           config,

@@ -33,6 +33,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   rate: 'simulator.rate',
   start: 'simulator.start',
   seed: 'simulator.seed',
+  schemaVersion: 'simulator.schemaVersion',
   branches: 'simulator.branches',
   faults: 'simulator.faults',
   ledger: 'simulator.ledger',
@@ -157,6 +158,10 @@ export function registerSimulate(program: Command): Command {
       'simulated start, ISO-8601; no zone = Nepal time (default 2026-01-01T07:00+05:45)',
     )
     .option('--seed <n>', 'seed of every random stream (default 1)')
+    .option(
+      '--schema-version <0|1>',
+      "wire form: 1 (default) or 0, the chain's original events (no schema_version/terminal_id/currency/category, Python timestamps)",
+    )
     .option('--branches <n|names>', 'the first n branches, or a comma-separated list of names')
     .option('--faults <spec>', 'fault rates, e.g. late=0.02,very_late=0.005,duplicate=0.01,malformed=0.002')
     .option('--ledger <path>', 'write the ground-truth ledger JSON here')

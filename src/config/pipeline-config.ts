@@ -58,6 +58,14 @@ export const pipelineConfigSchema = z
      * @default true
      */
     statefulOperatorAllowMultiple: bool().optional(),
+    /**
+     * DuckDB's memory limit for the embedded lakehouse, e.g. "1GB" or "512MiB" (it spills to disk beyond).
+     * @default a quarter of RAM within 256 MiB–2 GiB
+     */
+    memoryLimit: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size like 512MiB or 1GB')
+      .optional(),
     /** Spark's `spark.sql.streaming.noDataMicroBatches.enabled`: empty batches that evict state. @default true */
     noDataMicroBatches: bool().default(true),
   })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FAULT_KINDS, type FaultKind } from '../domain/ledger.js';
 import { HOUR_MS, MINUTE_MS, NEPAL_OFFSET_MS } from '../domain/time.js';
-import { bool, durationMs, positiveInt } from './fields.js';
+import { bool, durationMs, int, positiveInt } from './fields.js';
 import type { EnvBinding } from './load.js';
 
 /**
@@ -189,6 +189,15 @@ export const simulatorConfigSchema = z
       invalid: 0,
       oversize: 0,
     }),
+    /**
+     * Wire form of the orders: 1 (DOMAIN.md) or 0, the chain's original events — no schema_version,
+     * terminal_id, currency or category, Python-printed naive UTC timestamps — for the original notebooks'
+     * readers. @default 1
+     */
+    schemaVersion: int()
+      .refine((v) => v === 0 || v === 1, 'expected 0 or 1')
+      .transform((v) => v as 0 | 1)
+      .default(1),
     /** Write the ground-truth ledger JSON here at the end of the run. */
     ledger: z.string().min(1).optional(),
     /** Emit only this shard's branches (`i/n`); n shards together emit exactly the unsharded stream. */

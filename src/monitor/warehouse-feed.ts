@@ -24,7 +24,7 @@ import { HISTORY_LENGTH } from './monitor-snapshot.js';
  */
 export interface WarehouseFeedOptions {
   readonly reader: LakehouseReader;
-  /** The streaming query to follow; when it has no rows, the most recently active query. */
+  /** The streaming query to follow; when it has no rows, the one reading the source (ingest, bronze), else the latest. */
   readonly queryName: string;
   readonly clock: Clock;
   /** Printable source, for the header. */
@@ -86,6 +86,9 @@ export function progressFromRow(row: readonly unknown[]): BatchProgress {
     numRowsRemoved: num(o.numRowsRemoved),
     numRowsDroppedByWatermark: num(o.numRowsDroppedByWatermark),
     memoryUsedBytes: num(o.memoryUsedBytes),
+    // brewline's extra late counts (orders, lines), when the writer records them, as the embedded engine does
+    ...(o.numLateOrders === undefined ? {} : { numLateOrders: num(o.numLateOrders) }),
+    ...(o.numLateLines === undefined ? {} : { numLateLines: num(o.numLateLines) }),
   }));
   const numInputRows = num(row[3]);
   const min = iso(row[7]);
@@ -151,8 +154,11 @@ export class WarehouseFeed implements StatusFeed {
       { query_name: this.queryName },
     );
     if (recent.rows.length === 0) {
+      // The bundle's queries are named after their layer: the one reading the hub (ingest: the always-on job;
+      // bronze: the DAG) carries the source offsets the lag is measured against.
       const latest = await this.orEmpty(
-        'SELECT query_name FROM ops.stream_progress ORDER BY timestamp DESC LIMIT 1',
+        `SELECT query_name FROM ops.stream_progress
+          ORDER BY CASE query_name WHEN 'ingest' THEN 0 WHEN 'bronze' THEN 1 ELSE 2 END, timestamp DESC LIMIT 1`,
       );
       const name = latest.rows[0]?.[0];
       if (typeof name === 'string' && name !== this.queryName) {

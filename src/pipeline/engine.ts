@@ -14,7 +14,7 @@ import { DataIntegrityError, describeError } from '../errors.js';
 import { toBronze } from './bronze.js';
 import { Checkpoint, type CheckpointMetadata, type OffsetsEntry } from './checkpoint.js';
 import { aggregateGold, applyGold, type GoldSpec, type GoldState } from './gold.js';
-import type { PipelineLakehouse } from './lakehouse-types.js';
+import type { BatchWrite, PipelineLakehouse } from './lakehouse-types.js';
 import {
   checkPlannedEnd,
   hasData,
@@ -35,7 +35,7 @@ import type {
   EngineStore,
   StateOperatorProgress,
 } from './progress-types.js';
-import { dropKnownOrders, refineBatch, type RefinedBatch } from './silver.js';
+import { dropKnownOrders, quarantineOrders, refineBatch, type RefinedBatch } from './silver.js';
 import { advanceWatermark, lateEventsWatermark } from './watermark.js';
 
 /** When micro-batches run (Spark's triggers). */
@@ -489,6 +489,13 @@ export class StreamingQuery implements EngineStore {
     };
   }
 
+  /** The watermark the state held in memory was last evicted with (what `loadGoldState` must skip). */
+  private stateEvictedBefore(): number {
+    return this.gold.outputMode === 'update' && this.nextBatchId > 0
+      ? this.previousBatchWatermarkMs
+      : Number.NEGATIVE_INFINITY;
+  }
+
   /**
    * Spark's `lastExecutionRequiresAnotherBatch` for a windowed aggregation (StateStoreSaveExec
    * .shouldRunAnotherBatch): update mode, a batch ran in this run, and the watermark for the next batch is
@@ -552,6 +559,7 @@ export class StreamingQuery implements EngineStore {
     lap: (phase: DurationPhase) => void,
     triggerStartMs: number,
     prepared?: PreparedBatch,
+    poison?: ReadonlyMap<string, string>,
   ): Promise<void> {
     const state = this.state;
     if (!state) throw new DataIntegrityError('the query has not recovered its state');
@@ -560,7 +568,25 @@ export class StreamingQuery implements EngineStore {
     lap('getBatch');
     this.lastRead = recordSizeOf(records);
 
-    const refined = prepared?.refined ?? refineBatch(records, this.catalog);
+    const validated = prepared?.refined ?? refineBatch(records, this.catalog);
+    // Poison pills (orders a lakehouse type or a gold sum cannot hold): quarantined, never retried forever.
+    const refined = poison ? quarantineOrders(validated, records, poison) : validated;
+    const again = (more: ReadonlyMap<string, string>): Promise<void> =>
+      this.execute(
+        entry,
+        positions,
+        durations,
+        lap,
+        triggerStartMs,
+        {
+          positions: [...positions],
+          startOffset: entry.startOffset,
+          endOffset: entry.endOffset,
+          records,
+          refined: validated,
+        },
+        new Map([...(poison ?? []), ...more]),
+      );
     const known = await this.lakehouse.knownOrderIds(refined.orders.map((o) => o.orderId));
     const fresh = dropKnownOrders(refined.orders, known);
     const lateWatermarkMs = lateEventsWatermark(
@@ -569,6 +595,8 @@ export class StreamingQuery implements EngineStore {
       this.allowMultiple,
     );
     const goldBatch = aggregateGold(state, fresh.orders, lateWatermarkMs, this.gold);
+    // Nothing is applied yet: aggregate the batch again without the orders that would overflow gold.
+    if (goldBatch.overflow.size > 0) return again(goldBatch.overflow);
     const nextWatermarkMs = advanceWatermark(entry.batchWatermarkMs, goldBatch.eventTime?.max, this.delayMs);
     const operators = applyGold(state, goldBatch.updates, entry.batchWatermarkMs, this.gold);
     lap('queryPlanning');
@@ -639,34 +667,46 @@ export class StreamingQuery implements EngineStore {
     // The stored row is written inside the batch's transaction, so it carries the phases up to the write.
     const stored = progress(rate(durations.triggerExecution));
 
-    await this.lakehouse.commitBatch(
-      {
-        marker: {
-          queryName: this.queryName,
-          queryId: this.queryId,
-          batchId: entry.batchId,
-          batchWatermarkMs: entry.batchWatermarkMs,
-          nextWatermarkMs,
-          endOffset: entry.endOffset,
-        },
-        bronze: toBronze(records, entry.batchId, triggerStartMs),
-        silver: fresh.orders,
-        quarantine: refined.quarantine,
-        gold: goldBatch.updates,
-        windowDurationMs: this.gold.window.durationMs,
-        drops: goldBatch.drops,
-        lateWatermarkMs,
-        settings: {
-          outputMode: this.gold.outputMode,
-          statefulOperatorAllowMultiple: this.allowMultiple,
-          windowDurationMs: this.gold.window.durationMs,
-          windowOffsetMs: this.gold.window.startOffsetMs,
-          watermarkDelayMs: this.delayMs,
-        },
-        progress: stored,
+    const write: BatchWrite = {
+      marker: {
+        queryName: this.queryName,
+        queryId: this.queryId,
+        batchId: entry.batchId,
+        batchWatermarkMs: entry.batchWatermarkMs,
+        nextWatermarkMs,
+        endOffset: entry.endOffset,
       },
-      () => this.prepareNext({ ...this.committed, ...entry.endOffset }),
-    );
+      bronze: toBronze(records, entry.batchId, triggerStartMs),
+      silver: fresh.orders,
+      quarantine: refined.quarantine,
+      gold: goldBatch.updates,
+      windowDurationMs: this.gold.window.durationMs,
+      drops: goldBatch.drops,
+      lateWatermarkMs,
+      settings: {
+        outputMode: this.gold.outputMode,
+        statefulOperatorAllowMultiple: this.allowMultiple,
+        windowDurationMs: this.gold.window.durationMs,
+        windowOffsetMs: this.gold.window.startOffsetMs,
+        watermarkDelayMs: this.delayMs,
+      },
+      progress: stored,
+    };
+    try {
+      await this.lakehouse.commitBatch(write, () =>
+        this.prepareNext({ ...this.committed, ...entry.endOffset }),
+      );
+    } catch (error) {
+      // Last line of defence: a batch the lakehouse cannot store would fail on every restart. If the failure
+      // comes from some orders' values, quarantine exactly those and run the batch again; else fail.
+      if (error instanceof DataIntegrityError || !this.lakehouse.findUnwritableOrders) throw error;
+      const unwritable = await this.lakehouse.findUnwritableOrders(fresh.orders, triggerStartMs);
+      const fresher = new Map([...unwritable].filter(([id]) => !poison?.has(id)));
+      if (fresher.size === 0) throw error;
+      // applyGold already changed the state: start again from what the lakehouse holds.
+      this.state = await this.lakehouse.loadGoldState(this.stateEvictedBefore(), this.gold.window.durationMs);
+      return again(fresher);
+    }
     lap('addBatch');
     this.checkpoint.writeCommit({ batchId: entry.batchId, nextBatchWatermarkMs: nextWatermarkMs });
     this.checkpoint.purge(entry.batchId);
@@ -680,7 +720,16 @@ export class StreamingQuery implements EngineStore {
     this.commitExternally(this.committed);
     this.nextBatchId = entry.batchId + 1;
     this.lastTriggerStartMs = triggerStartMs;
-    const final = progress(rate(durations.triggerExecution));
+    const lakehouseBytes = await this.lakehouse.memoryUsage?.().catch(() => undefined);
+    const usage = process.memoryUsage();
+    const final: BatchProgress = {
+      ...progress(rate(durations.triggerExecution)),
+      memory: {
+        rssBytes: usage.rss,
+        heapUsedBytes: usage.heapUsed,
+        ...(lakehouseBytes === undefined ? {} : { lakehouseBytes }),
+      },
+    };
     const totals = this.snapshot.totals;
     this.update({
       status: this.stopping ? 'stopping' : 'running',

@@ -76,8 +76,17 @@ export interface WatermarkDropCounts {
 
 export const NO_DROPS: WatermarkDropCounts = { branch: 0, product: 0, hourly: 0, orders: 0, lines: 0 };
 
+/**
+ * Largest gold sum kept exact: revenue (paisa) and unit counts are JS numbers, exact up to 2^53 − 1, which is
+ * below DECIMAL(18,2)'s and BIGINT's limits — so an order that would push a window's sum past it is not
+ * aggregated (the engine quarantines it under rule `range` and aggregates the batch again without it).
+ */
+export const MAX_GOLD_SUM = Number.MAX_SAFE_INTEGER;
+
 export interface GoldBatch {
   readonly updates: GoldUpdates;
+  /** Orders that would overflow a gold sum, with the reason; when any, the batch must be aggregated again without them. */
+  readonly overflow: ReadonlyMap<string, string>;
   readonly drops: readonly WatermarkDrop[];
   readonly dropped: WatermarkDropCounts;
   /** Event-time stats of the rows gold saw (including late ones), for the watermark and progress. */
@@ -105,6 +114,7 @@ export function aggregateGold(
   const product = new Map<number, Map<string, ProductWindow>>();
   const hourly = new Map<number, HourlyWindow>();
   const drops: WatermarkDrop[] = [];
+  const overflow = new Map<string, string>();
   let lateGroups: { branch: Set<string>; product: Set<string>; hourly: Set<number> } | undefined;
   let lateLines = 0;
   let eventTime: GoldBatch['eventTime'];
@@ -138,6 +148,14 @@ export function aggregateGold(
     let units = 0;
     for (const line of order.lines) units += line.quantity;
     const orderRevenue = order.totalPaisa;
+    const sums = goldSumsAfter(state, hourly, start, order, units);
+    if (sums > MAX_GOLD_SUM) {
+      overflow.set(
+        order.orderId,
+        `range: the order would take a gold sum of window ${new Date(start).toISOString()} past ${MAX_GOLD_SUM} (exact limit of revenue in paisa and of unit counts)`,
+      );
+      continue;
+    }
 
     let branches = branch.get(start);
     if (!branches) branch.set(start, (branches = new Map()));
@@ -182,6 +200,7 @@ export function aggregateGold(
     }
   }
   return {
+    overflow,
     updates: {
       branch: [...branch.values()].flatMap((m) => [...m.values()]),
       product: [...product.values()].flatMap((m) => [...m.values()]),
@@ -199,6 +218,21 @@ export function aggregateGold(
       : NO_DROPS,
     eventTime,
   };
+}
+
+/**
+ * The largest gold sum (revenue in paisa, units) this order would produce: its window's hourly sums, which
+ * include every branch's and every item's of the same window, so they bound all three aggregations.
+ */
+function goldSumsAfter(
+  state: GoldState,
+  hourly: ReadonlyMap<number, HourlyWindow>,
+  start: number,
+  order: SilverOrder,
+  units: number,
+): number {
+  const h = hourly.get(start) ?? state.hourly.get(start);
+  return Math.max((h?.revenuePaisa ?? 0) + order.totalPaisa, (h?.items ?? 0) + units);
 }
 
 function copyOr<T extends object>(existing: T | undefined, create: () => T): T {

@@ -71,4 +71,12 @@ export interface PipelineLakehouse extends LakehouseReader {
    * touch the lakehouse.
    */
   commitBatch(write: BatchWrite, whileCommitting?: () => Promise<void>): Promise<void>;
+  /**
+   * After a failed commit: the orders among `orders` whose silver rows the lakehouse cannot store, each with
+   * a reason starting `range: ` (probed in transactions that are rolled back). Empty when the rows are fine,
+   * i.e. the failure was not caused by the data.
+   */
+  findUnwritableOrders?(orders: readonly SilverOrder[], ingestionMs: number): Promise<Map<string, string>>;
+  /** Bytes the lakehouse's engine holds in memory now, for progress. */
+  memoryUsage?(): Promise<number>;
 }

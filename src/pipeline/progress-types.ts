@@ -63,6 +63,8 @@ export interface BatchProgress {
   sink: { description: string; numOutputRows: number };
   /** brewline additions: what silver did with the batch. */
   silver: { rows: number; orders: number; duplicates: number; quarantined: number };
+  /** brewline addition: the process's memory after the batch (RSS, JS heap) and the lakehouse engine's. */
+  memory?: { rssBytes: number; heapUsedBytes: number; lakehouseBytes?: number };
 }
 
 export type EngineEvent =

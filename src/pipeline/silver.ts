@@ -113,6 +113,37 @@ function isSorted(records: readonly SourceRecord[]): boolean {
 }
 
 /**
+ * Moves the orders named in `poison` (order id → reason) from a refined batch to its quarantine, with the
+ * bytes of the message each came from: values the lakehouse cannot store, found after validation.
+ */
+export function quarantineOrders(
+  batch: RefinedBatch,
+  records: readonly SourceRecord[],
+  poison: ReadonlyMap<string, string>,
+): RefinedBatch {
+  const orders: SilverOrder[] = [];
+  const quarantine = [...batch.quarantine];
+  for (const order of batch.orders) {
+    const reason = poison.get(order.orderId);
+    if (reason === undefined) {
+      orders.push(order);
+      continue;
+    }
+    const record = records.find(
+      (r) => r.partition === order.sourcePartition && r.offset === order.sourceOffset,
+    );
+    quarantine.push({
+      sourcePartition: order.sourcePartition,
+      sourceOffset: order.sourceOffset,
+      value: record?.value ?? new Uint8Array(0),
+      reason,
+    });
+  }
+  quarantine.sort((a, b) => a.sourcePartition - b.sourcePartition || a.sourceOffset - b.sourceOffset);
+  return { orders, quarantine, duplicatesInBatch: batch.duplicatesInBatch };
+}
+
+/**
  * Insert-if-absent across all history: drops orders whose id silver already holds, however late they
  * come. Never a watermark decision (SEMANTICS.md "Deduplication").
  */

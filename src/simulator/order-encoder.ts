@@ -45,24 +45,39 @@ export function formatUuid(w0: number, w1: number, w2: number, w3: number): stri
   );
 }
 
-/** `Date.toISOString()` without allocating a Date per call: the date part is cached per UTC day. */
+/**
+ * `Date.toISOString()` without allocating a Date per call: the date part is cached per UTC day. The `python`
+ * form is schema version 0's: a naive UTC datetime as Python's `str()` prints it (`2026-01-10 07:39:04.123000`,
+ * microseconds, or no fraction at all on a whole second).
+ */
 export class TimestampFormatter {
   private dayStart = Number.NaN;
   private dayPrefix = '';
+
+  constructor(private readonly form: 'iso' | 'python' = 'iso') {}
 
   format(ms: number): string {
     let offset = ms - this.dayStart;
     if (!(offset >= 0 && offset < DAY_MS)) {
       this.dayStart = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
-      this.dayPrefix = new Date(this.dayStart).toISOString().slice(0, 11);
+      const date = new Date(this.dayStart).toISOString().slice(0, 10);
+      this.dayPrefix = this.form === 'iso' ? `${date}T` : `${date} `;
       offset = ms - this.dayStart;
     }
     const h = Math.floor(offset / 3_600_000);
     const m = Math.floor(offset / 60_000) % 60;
     const s = Math.floor(offset / 1000) % 60;
-    return `${this.dayPrefix}${PAD2[h]!}:${PAD2[m]!}:${PAD2[s]!}.${PAD3[offset % 1000]!}Z`;
+    const millis = offset % 1000;
+    if (this.form === 'python') {
+      const clock = `${this.dayPrefix}${PAD2[h]!}:${PAD2[m]!}:${PAD2[s]!}`;
+      return millis === 0 ? clock : `${clock}.${PAD3[millis]!}000`;
+    }
+    return `${this.dayPrefix}${PAD2[h]!}:${PAD2[m]!}:${PAD2[s]!}.${PAD3[millis]!}Z`;
   }
 }
+
+/** Which wire form the encoder writes: 1 (DOMAIN.md) or 0 (the chain's original simulator's). */
+export type WireSchemaVersion = 0 | 1;
 
 /** The parts of one order the encoder needs; arrays are reused by the caller (only the first `lineCount` count). */
 export interface OrderParts {
@@ -84,16 +99,24 @@ export class OrderEncoder {
   private readonly terminalJson: string[][];
   private readonly paymentJson: string[];
   private readonly time = new TimestampFormatter();
+  /** The event's own timestamp form (ISO for v1, Python's for v0); `formatTime` stays ISO for faults. */
+  private readonly eventTime: TimestampFormatter;
+  private readonly head: string;
   /** Per-item price, for totals. */
   readonly pricePaisa: Int32Array;
   readonly terminalIds: string[][];
 
-  constructor(catalog: Catalog) {
+  constructor(catalog: Catalog, schemaVersion: WireSchemaVersion = 1) {
+    const v0 = schemaVersion === 0;
+    this.eventTime = v0 ? new TimestampFormatter('python') : this.time;
+    // Version 0 has no schema_version, terminal_id, currency or line category (DOMAIN.md).
+    this.head = v0 ? '{"order_id":"' : `{"schema_version":${SCHEMA_VERSION},"order_id":"`;
     this.lineJson = [];
     this.pricePaisa = new Int32Array(catalog.items.length);
     for (const item of catalog.items) {
       this.pricePaisa[item.index] = item.pricePaisa;
-      const head = `{"item_id":${JSON.stringify(item.id)},"item_name":${JSON.stringify(item.name)},"category":${JSON.stringify(item.category)},"price":${paisaToJsonNumber(item.pricePaisa)},"quantity":`;
+      const category = v0 ? '' : `"category":${JSON.stringify(item.category)},`;
+      const head = `{"item_id":${JSON.stringify(item.id)},"item_name":${JSON.stringify(item.name)},${category}"price":${paisaToJsonNumber(item.pricePaisa)},"quantity":`;
       for (let q = 1; q <= MAX_QUANTITY; q++) {
         this.lineJson[item.index * MAX_QUANTITY + q - 1] =
           `${head}${q},"amount":${paisaToJsonNumber(item.pricePaisa * q)}}`;
@@ -103,11 +126,17 @@ export class OrderEncoder {
       Array.from({ length: b.terminals }, (_, t) => `${b.name}-${t + 1}`),
     );
     this.terminalJson = catalog.branches.map((b, bi) =>
-      this.terminalIds[bi]!.map(
-        (id) => `","branch":${JSON.stringify(b.name)},"terminal_id":${JSON.stringify(id)},"order_details":[`,
+      this.terminalIds[bi]!.map((id) =>
+        v0
+          ? `","branch":${JSON.stringify(b.name)},"order_details":[`
+          : `","branch":${JSON.stringify(b.name)},"terminal_id":${JSON.stringify(id)},"order_details":[`,
       ),
     );
-    this.paymentJson = PAYMENT_MODES.map((p) => `,"currency":"NPR","mode_of_payment":${JSON.stringify(p)}}`);
+    this.paymentJson = PAYMENT_MODES.map((p) =>
+      v0
+        ? `,"mode_of_payment":${JSON.stringify(p)}}`
+        : `,"currency":"NPR","mode_of_payment":${JSON.stringify(p)}}`,
+    );
   }
 
   formatTime(ms: number): string {
@@ -121,10 +150,10 @@ export class OrderEncoder {
       lines += ',' + this.lineJson[o.itemIndex[i]! * MAX_QUANTITY + o.quantity[i]! - 1]!;
     }
     return (
-      `{"schema_version":${SCHEMA_VERSION},"order_id":"` +
+      this.head +
       o.orderId +
       '","timestamp":"' +
-      this.time.format(o.eventMs) +
+      this.eventTime.format(o.eventMs) +
       this.terminalJson[o.branchIndex]![o.terminalIndex]! +
       lines +
       '],"total_order_amount":' +

@@ -9,7 +9,13 @@ import {
   INVALID_RULES,
   type InvalidRule,
 } from './faults.js';
-import { formatUuid, MAX_QUANTITY, OrderEncoder, type OrderParts } from './order-encoder.js';
+import {
+  formatUuid,
+  MAX_QUANTITY,
+  OrderEncoder,
+  type OrderParts,
+  type WireSchemaVersion,
+} from './order-encoder.js';
 import { AliasTable, hashName, Sfc32, streamKey } from './prng.js';
 
 /**
@@ -43,6 +49,8 @@ export interface StreamOptions {
   /** Window start offset from the epoch (for the ledger's windows). */
   windowOffsetMs: number;
   maxEventBytes: number;
+  /** Wire form of valid orders: 1 (default) or 0, the chain's original events (DOMAIN.md "Schema version 0"). */
+  schemaVersion?: WireSchemaVersion;
   /** Emit only branches with `index % count === shard.index`; the others are still simulated (cheaply) so limits match. */
   shard?: { index: number; count: number } | undefined;
 }
@@ -103,7 +111,7 @@ class StreamModel {
   readonly totalSize: number;
   readonly faultCut: Float64Array;
   constructor(readonly o: StreamOptions) {
-    this.encoder = new OrderEncoder(o.catalog);
+    this.encoder = new OrderEncoder(o.catalog, o.schemaVersion ?? 1);
     this.items = new AliasTable(o.catalog.items.map((i) => i.weight ?? CATEGORY_WEIGHT[i.category] ?? 1));
     this.curve = demandCurve(o.profile);
     this.totalSize = o.catalog.branches.reduce((s, b) => s + b.size, 0);

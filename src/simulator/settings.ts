@@ -38,6 +38,7 @@ export function simulationSettings(
     windowOffsetMs: config.window.offset,
     maxEventBytes: config.maxEventBytes,
     shard: config.shard,
+    schemaVersion: config.schemaVersion,
   };
   const ledgerConfig: Record<string, unknown> = {
     seed: config.seed,
@@ -52,6 +53,8 @@ export function simulationSettings(
     shard: config.shard ? `${config.shard.index}/${config.shard.count}` : null,
     watermark_delay_ms: config.watermarkDelay,
     max_event_bytes: config.maxEventBytes,
+    // Only recorded when not the default, so version 1 ledgers stay byte-identical to before.
+    ...(config.schemaVersion === 0 ? { schema_version: 0 } : {}),
   };
   return { stream, speed, batchSize: config.batchSize, lingerMs: config.lingerMs, ledgerConfig };
 }

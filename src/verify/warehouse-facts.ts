@@ -102,7 +102,12 @@ export async function readWarehouseFacts(
   const [bronze] = await rows('SELECT count(*) FROM bronze.orders_raw');
   const [quarantine] = await rows('SELECT count(*) FROM silver.quarantine');
   const [dropped] = await rows(
-    'SELECT coalesce(sum(num_rows_dropped_by_watermark), 0) FROM ops.stream_progress WHERE query_name = :query_name',
+    // Brewline's engine names its one query (orders by default); the bundle's jobs name theirs after the layer,
+    // and the watermark drops happen in the gold aggregation (gold, or ingest for the always-on job).
+    `SELECT coalesce(sum(num_rows_dropped_by_watermark), 0) FROM ops.stream_progress
+      WHERE query_name = :query_name
+         OR (:query_name = 'orders' AND query_name IN ('gold', 'ingest')
+             AND NOT EXISTS (SELECT 1 FROM ops.stream_progress WHERE query_name = 'orders'))`,
     { query_name: queryName },
   );
   const dropRows = await optional(

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SparkEngine } from '../../src/chain/spark-engine.js';
-import { REPO } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { ensureBuilt, REPO } from '../helpers/cli.js';
 
 /**
  * The local Spark engine's supervision, against a stand-in job that speaks the same stdout protocol
@@ -109,5 +110,36 @@ describe('the Spark engine supervising its job', () => {
     expect(error?.hint).toContain('some library chatter on stdout');
     expect(e.getSnapshot().totals.batches).toBe(1);
     await e.close();
+  });
+
+  it('takes the job down when brewline itself is killed', async () => {
+    ensureBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'brewline-spark-sup-'));
+    dirs.push(dir);
+    const pidFile = join(dir, 'jvm.pid');
+    const program = `
+      import { SparkEngine } from ${JSON.stringify(join(REPO, 'dist', 'src', 'chain', 'spark-engine.js'))};
+      const e = new SparkEngine({
+        source: { kind: 'kafka', brokers: ['127.0.0.1:1'], topic: 'orders' },
+        lakehouseDir: ${JSON.stringify(join(dir, 'lakehouse'))},
+        trigger: { kind: 'interval', intervalMs: 1000 },
+        settings: { queryName: 'orders', outputMode: 'complete', watermarkDelayMs: 600000, startingOffsets: 'earliest',
+          window: { durationMs: 3600000, slideMs: 3600000, startOffsetMs: 900000 } },
+        python: 'python3',
+        script: { path: ${JSON.stringify(FAKE)}, pythonPath: ${JSON.stringify(join(REPO, 'tests', 'fakes', 'spark'))} },
+        env: { FAKE_IGNORE_SIGTERM: '1', FAKE_CHILD_PID_FILE: ${JSON.stringify(pidFile)} },
+      });
+      e.subscribe((ev) => { if (ev.type === 'idle') console.log('idle ' + e.pid); });
+      await e.run();`;
+    const parent = spawn(process.execPath, ['--input-type=module', '-e', program], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    parent.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    await until(() => /idle \d+/.test(out), 'the job to go idle');
+    const jobPid = Number(/idle (\d+)/.exec(out)![1]);
+    const jvm = Number(readFileSync(pidFile, 'utf8'));
+    parent.kill('SIGKILL');
+    await until(() => !alive(jobPid) && !alive(jvm), 'the orphaned job and its child to die');
   });
 });

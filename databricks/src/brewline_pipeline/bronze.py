@@ -26,7 +26,15 @@ from typing import Any
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import ArrayType, BinaryType, LongType, StructField, StructType
+from pyspark.sql.types import (
+    ArrayType,
+    BinaryType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampType,
+)
 
 from brewline_pipeline.config import PipelineArgs
 from brewline_pipeline.seams import secret
@@ -43,6 +51,14 @@ BRONZE_COLUMNS = (
     "ingestion_timestamp",
 )
 _STREAM_FILE_NAME = re.compile(r"([0-9]+)\.ndjson")
+BINARY_FILE_SCHEMA = StructType(
+    [
+        StructField("path", StringType(), False),
+        StructField("modificationTime", TimestampType(), False),
+        StructField("length", LongType(), False),
+        StructField("content", BinaryType(), True),
+    ]
+)
 _LINE_TYPE = ArrayType(
     StructType([StructField("pos", LongType(), False), StructField("line", BinaryType(), False)])
 )
@@ -177,7 +193,7 @@ def read_source(spark: SparkSession, args: PipelineArgs) -> DataFrame:
     path = args.file_path
     if path is None:
         return kafka_to_bronze(spark.readStream.format("kafka").options(**kafka_options(args)).load())
-    reader = spark.readStream.format("binaryFile")
+    reader = spark.readStream.format("binaryFile").schema(BINARY_FILE_SCHEMA)
     options: dict[str, Any] = {}
     target = Path(path)
     if target.is_file():

@@ -92,7 +92,9 @@ def get_spark(app_name: str = "brewline") -> SparkSession:
         if os.environ.get("BREWLINE_SHIP_PACKAGE", "1") == "1":
             try:
                 ship_package(spark)
-            except Exception as error:  # serverless compute has no addPyFile: the bundle's wheel is used there
+            except (
+                Exception
+            ) as error:  # serverless compute has no addPyFile: the bundle's wheel is used there
                 print(f"brewline: package not shipped to executors ({error})", file=sys.stderr)
         return spark
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")

@@ -148,15 +148,26 @@ class Lakehouse:
         return str(Path(self.root).resolve() / "_checkpoints" / query)
 
     def ensure(self, spark: SparkSession, tables: list[str] | None = None) -> None:
-        """Creates the tables (empty, with their schema) that do not exist yet."""
-        for table in tables or list(TABLES):
+        """Creates the tables (empty, with their schema) that do not exist yet (a few at a time: each is a commit)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        wanted = tables or list(TABLES)
+        if self.catalog is not None:
+            for schema in sorted({t.split(".")[0] for t in wanted}):
+                spark.sql(f"CREATE SCHEMA IF NOT EXISTS {self.catalog}.{schema}")
+
+        def create(table: str) -> None:
+            if self.catalog is None and (Path(self.location(table)) / "_delta_log").is_dir():
+                return
             builder = DeltaTable.createIfNotExists(spark)
             if self.catalog is not None:
-                spark.sql(f"CREATE SCHEMA IF NOT EXISTS {self.catalog}.{table.split('.')[0]}")
                 builder = builder.tableName(self.location(table))
             else:
                 builder = builder.location(self.location(table))
             builder.addColumns(TABLES[table]).execute()
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(create, wanted))
 
     def delta(self, spark: SparkSession, table: str) -> DeltaTable:
         if self.catalog is not None:

@@ -80,10 +80,15 @@ export class DatabricksRestClient {
             ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           });
         } catch (error) {
-          throw new ExternalError(`cannot reach ${this.host}: ${(error as Error).message}`, {
-            retriable: true,
-            cause: error,
-          });
+          // undici says only "fetch failed"; the reason (ENOTFOUND, ECONNREFUSED, a TLS error) is its cause.
+          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+          throw new ExternalError(
+            `cannot reach ${this.host}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+            {
+              retriable: true,
+              hint: 'check DATABRICKS_HOST (the workspace URL) and the network or proxy between here and the workspace',
+            },
+          );
         }
         const text = await response.text();
         let json: Record<string, unknown> = {};

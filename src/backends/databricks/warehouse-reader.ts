@@ -120,11 +120,18 @@ export class WarehouseReader implements LakehouseReader {
       const columns = (schema?.columns ?? [])
         .slice()
         .sort((a, b) => a.position - b.position)
-        .map((c) => ({ name: c.columnName, type: typeName(c.typeDesc?.types?.[0]?.primitiveEntry?.type) }));
+        .map((c) => {
+          const entry = c.typeDesc?.types?.[0]?.primitiveEntry;
+          return {
+            name: c.columnName,
+            type: typeName(entry?.type),
+            scale: entry?.typeQualifiers?.qualifiers?.['scale']?.i32Value,
+          };
+        });
       const rows = (await operation.fetchAll()) as Record<string, unknown>[];
       return {
         columns: columns.map((c) => c.name),
-        rows: rows.map((row) => columns.map((c) => jsonSafe(row[c.name], c.type))),
+        rows: rows.map((row) => columns.map((c) => jsonSafe(row[c.name], c.type, c.scale))),
       };
     } finally {
       await operation.close().catch(() => undefined);
@@ -252,7 +259,7 @@ function typeName(id: number | undefined): string {
 }
 
 /** The seam's JSON-safe values (QueryResult). */
-export function jsonSafe(value: unknown, type: string): unknown {
+export function jsonSafe(value: unknown, type: string, scale?: number): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint')
     return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
@@ -265,7 +272,11 @@ export function jsonSafe(value: unknown, type: string): unknown {
     const ms = Date.parse(iso);
     return Number.isNaN(ms) ? value : new Date(ms).toISOString();
   }
-  if (type === 'DECIMAL' && typeof value === 'number') return String(value);
+  // Column-based results turn DECIMAL into a JS number: give it back its scale ("185.00"). Exact up to 2^53
+  // units of the last digit; brewline's own queries cast money to STRING so they never depend on this.
+  if (type === 'DECIMAL' && typeof value === 'number') {
+    return scale === undefined ? String(value) : value.toFixed(scale);
+  }
   if (typeof value === 'object' && !Array.isArray(value)) {
     const text = (value as { toString(): string }).toString();
     return text === '[object Object]' ? JSON.stringify(value) : text;

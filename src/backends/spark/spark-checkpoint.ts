@@ -18,6 +18,24 @@ export function isSparkCheckpoint(dir: string): boolean {
   }
 }
 
+/**
+ * The Spark checkpoint at `dir`, or the one query folder below it (the job's `--checkpoint` root holds one
+ * folder per query; with several, the one reading the source: `ingest` (stream shape) or `bronze`
+ * (chain shape)); undefined when there is none.
+ */
+export function findSparkCheckpoint(dir: string): string | undefined {
+  if (isSparkCheckpoint(dir)) return dir;
+  if (!existsSync(dir)) return undefined;
+  const below = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && isSparkCheckpoint(join(dir, d.name)))
+    .map((d) => d.name);
+  const chosen =
+    below.length === 1
+      ? below[0]
+      : (below.find((n) => n.endsWith('ingest')) ?? below.find((n) => n.endsWith('bronze')));
+  return chosen === undefined ? undefined : join(dir, chosen);
+}
+
 function batchIds(dir: string): number[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)

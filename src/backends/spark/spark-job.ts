@@ -3,7 +3,11 @@ import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'no
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ExternalError } from '../../errors.js';
+import { packageRoot } from './python-env.js';
 import { parseProtocolLine, type SparkJobEvent } from './spark-progress.js';
+
+/** The wrapper that runs the entry point and takes the job down if brewline dies (kept next to the sources). */
+const runJob = (): string => join(packageRoot(), 'src', 'backends', 'spark', 'run_job.py');
 
 export interface SparkJobOptions {
   /** The venv's interpreter. */
@@ -62,7 +66,8 @@ export class SparkJob {
     const env = { ...process.env, ...o.env };
     env['PYTHONPATH'] = [o.pythonPath, env['PYTHONPATH']].filter(Boolean).join(':');
     env['PYTHONUNBUFFERED'] = '1';
-    const child = spawn(o.python, [o.script, ...o.args], {
+    // run_job.py: the job dies with brewline (its stdin is our pipe), see there.
+    const child = spawn(o.python, [runJob(), o.script, ...o.args], {
       cwd: o.cwd,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -22,8 +22,8 @@ export type SparkJobEvent =
   | { event: 'started'; queryName: string; queryId: string; runId: string; timestamp: string }
   | { event: 'progress'; progress: BatchProgress }
   | { event: 'silver'; queryName: string; batchId: number; silver: SilverCounts }
-  | { event: 'idle'; queryName: string; timestamp: string }
-  | { event: 'terminated'; queryName: string; timestamp: string; error?: string };
+  | { event: 'idle'; queryName: string; queryId: string; timestamp: string }
+  | { event: 'terminated'; queryName: string; queryId: string; timestamp: string; error?: string };
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -131,12 +131,36 @@ function silverOf(v: unknown): SilverCounts | undefined {
   };
 }
 
-/** Parses one stdout line of the job; undefined for anything that is not a protocol line. */
+/**
+ * A progress line that carries only a summary (`name`, `batchId`, `numInputRows`, `watermark`,
+ * `droppedByWatermark`, `durationMs`) instead of Spark's whole progress JSON: what the job's listener printed
+ * before it sent the full object. No offsets, so no lag from it.
+ */
+function summaryProgress(v: Json): Json {
+  const dropped = int(v['droppedByWatermark']);
+  return {
+    name: v['name'],
+    id: v['id'],
+    batchId: v['batchId'],
+    numInputRows: v['numInputRows'],
+    timestamp: v['timestamp'] ?? new Date().toISOString(),
+    durationMs: typeof v['durationMs'] === 'number' ? { triggerExecution: v['durationMs'] } : v['durationMs'],
+    eventTime: { watermark: v['watermark'] },
+    stateOperators:
+      dropped > 0 ? [{ operatorName: 'stateStoreSave', numRowsDroppedByWatermark: dropped }] : [],
+  };
+}
+
+/**
+ * Parses one stdout line of the job; undefined for anything that is not a protocol line. Lines start with
+ * the marker; a bare JSON object with an `event` field is accepted too (the job's listener before the marker).
+ */
 export function parseProtocolLine(line: string): SparkJobEvent | undefined {
-  if (!line.startsWith(PROTOCOL_MARKER)) return undefined;
+  const text = line.startsWith(PROTOCOL_MARKER) ? line.slice(PROTOCOL_MARKER.length) : line;
+  if (!text.startsWith('{')) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(line.slice(PROTOCOL_MARKER.length));
+    value = JSON.parse(text);
   } catch {
     return undefined;
   }
@@ -151,9 +175,10 @@ export function parseProtocolLine(line: string): SparkJobEvent | undefined {
         runId: str(value['runId']),
         timestamp: str(value['timestamp'], now),
       };
-    case 'progress':
-      if (!isObject(value['progress'])) return undefined;
-      return { event: 'progress', progress: toBatchProgress(value['progress'], silverOf(value['silver'])) };
+    case 'progress': {
+      const progress = isObject(value['progress']) ? value['progress'] : summaryProgress(value);
+      return { event: 'progress', progress: toBatchProgress(progress, silverOf(value['silver'])) };
+    }
     case 'silver': {
       const silver = silverOf(value);
       if (!silver) return undefined;
@@ -167,16 +192,28 @@ export function parseProtocolLine(line: string): SparkJobEvent | undefined {
     case 'idle':
       return {
         event: 'idle',
-        queryName: str(value['queryName'] ?? value['name'], 'orders'),
+        queryName: str(value['queryName'] ?? value['name']),
+        queryId: str(value['queryId'] ?? value['id']),
         timestamp: str(value['timestamp'], now),
       };
-    case 'terminated':
+    case 'error':
       return {
         event: 'terminated',
-        queryName: str(value['queryName'] ?? value['name'], 'orders'),
-        timestamp: str(value['timestamp'], now),
-        ...(typeof value['error'] === 'string' && value['error'] !== '' ? { error: value['error'] } : {}),
+        queryName: str(value['queryName'] ?? value['name']),
+        queryId: str(value['queryId'] ?? value['id']),
+        timestamp: now,
+        error: str(value['message'], 'the Spark job failed'),
       };
+    case 'terminated': {
+      const error = value['error'] ?? value['exception'];
+      return {
+        event: 'terminated',
+        queryName: str(value['queryName'] ?? value['name']),
+        queryId: str(value['queryId'] ?? value['id']),
+        timestamp: str(value['timestamp'], now),
+        ...(typeof error === 'string' && error !== '' ? { error } : {}),
+      };
+    }
     default:
       return undefined;
   }

@@ -35,7 +35,7 @@ interface Handle {
 }
 
 interface StoredResult {
-  columns: { name: string; type: number }[];
+  columns: { name: string; type: number; precision?: number | undefined; scale?: number | undefined }[];
   rows: (readonly unknown[])[];
   fetched: number;
   pendingPolls: number;
@@ -266,9 +266,18 @@ export class FakeThriftWarehouse {
         try {
           const reader = await this.conn().runAndReadAll(duckdbParameters(req.statement), parameters);
           const names = reader.columnNames();
-          const types = reader.columnTypes().map((t) => ttype(t.toString()));
+          const duckTypes = reader.columnTypes().map((t) => t.toString());
+          const types = duckTypes.map(ttype);
           stored = {
-            columns: names.map((name, i) => ({ name, type: types[i]! })),
+            columns: names.map((name, i) => {
+              const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(duckTypes[i]!.replace(/\s/g, ''));
+              return {
+                name,
+                type: types[i]!,
+                precision: decimal ? Number(decimal[1]) : undefined,
+                scale: decimal ? Number(decimal[2]) : undefined,
+              };
+            }),
             rows: reader.getRows().map((row) => row.map((v, i) => cellValue(v, types[i]!))),
             fetched: 0,
             pendingPolls: this.faults.runningPolls ?? 0,
@@ -312,7 +321,25 @@ export class FakeThriftWarehouse {
           schema: {
             columns: stored.columns.map((c, i) => ({
               columnName: c.name,
-              typeDesc: { types: [{ primitiveEntry: { type: c.type } }] },
+              typeDesc: {
+                types: [
+                  {
+                    primitiveEntry: {
+                      type: c.type,
+                      ...(c.scale === undefined
+                        ? {}
+                        : {
+                            typeQualifiers: {
+                              qualifiers: {
+                                precision: { i32Value: c.precision },
+                                scale: { i32Value: c.scale },
+                              },
+                            },
+                          }),
+                    },
+                  },
+                ],
+              },
               position: i + 1,
             })),
           },
