@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ExternalError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { LakehouseReader } from './types.js';
 
 /** The `--lakehouse` value that means the Databricks SQL warehouse (PLAN interface 5). */
@@ -25,7 +25,7 @@ export async function lakehouseKind(value: string): Promise<LakehouseKind> {
   if (existsSync(path) && statSync(path).isDirectory()) {
     const { isDeltaLakehouse } = await import('./delta/delta-lakehouse-reader.js');
     if (!isDeltaLakehouse(path)) {
-      throw new ExternalError(
+      throw new ConfigError(
         `${path} is a folder but holds no Delta tables (no <schema>/<table>/_delta_log)`,
         {
           hint: 'point --lakehouse at a DuckDB file or at the folder `pipeline run --engine spark --lakehouse DIR` writes',

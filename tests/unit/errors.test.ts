@@ -100,7 +100,9 @@ describe('OS errors become one line naming the path and the fix, exit 2 (issue 1
   });
 
   it('recognises DuckDB I/O errors by their text', () => {
-    const duck = new Error('IO Error: Could not write file "/ro/lakehouse.duckdb.wal": Read-only file system');
+    const duck = new Error(
+      'IO Error: Could not write file "/ro/lakehouse.duckdb.wal": Read-only file system',
+    );
     const { message, exitCode } = describeError(duck);
     expect(exitCode).toBe(2);
     expect(message).toContain('/ro/lakehouse.duckdb.wal');

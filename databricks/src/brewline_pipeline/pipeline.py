@@ -24,7 +24,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -39,7 +38,7 @@ from brewline_pipeline.bronze import read_source, with_batch_id
 from brewline_pipeline.catalog import Catalog, load_catalog
 from brewline_pipeline.config import PipelineArgs, parse_args
 from brewline_pipeline.gold import GoldSpec, gold_aggregates, write_gold_batch
-from brewline_pipeline.progress import ProgressWriter
+from brewline_pipeline.progress import ProgressWriter, emit
 from brewline_pipeline.session import get_spark, on_databricks
 from brewline_pipeline.silver import write_silver_batch
 from brewline_pipeline.tables import Lakehouse
@@ -112,7 +111,8 @@ def start_silver(
     ids = QueryIds(spark)
 
     def batch(df: DataFrame, batch_id: int) -> None:
-        write_silver_batch(spark, lakehouse, df.drop("batch_id"), catalog, ids(name), batch_id)
+        stats = write_silver_batch(spark, lakehouse, df.drop("batch_id"), catalog, ids(name), batch_id)
+        emit({"event": "silver", "queryName": name, "batchId": batch_id, **stats})
 
     return _start(lakehouse.read_stream(spark, "bronze.orders_raw"), name, args, lakehouse, batch)
 
@@ -128,8 +128,9 @@ def start_ingest(
         rows = df.persist()
         try:
             app = ids(name)
-            write_silver_batch(spark, lakehouse, rows, catalog, app, batch_id)
+            stats = write_silver_batch(spark, lakehouse, rows, catalog, app, batch_id)
             lakehouse.append(with_batch_id(rows, batch_id).coalesce(1), "bronze.orders_raw", app, batch_id)
+            emit({"event": "silver", "queryName": name, "batchId": batch_id, **stats})
         finally:
             rows.unpersist()
 
@@ -209,7 +210,9 @@ def run_layers(
         _await(queries)
         return 0
     except KeyboardInterrupt:
-        return 130
+        return (
+            0  # stopped on request (SIGINT/SIGTERM): the queries stop after their batch, progress is flushed
+        )
     finally:
         for query in queries:
             if query.isActive:
@@ -225,7 +228,7 @@ def main(argv: Sequence[str] | None, layer: str, description: str) -> int:
     try:
         return run_layers(args, [layer], f"brewline-{layer}", spark)
     except Exception as error:
-        print(json.dumps({"event": "error", "message": str(error)[:2000]}), flush=True)
+        emit({"event": "terminated", "queryName": layer, "timestamp": "", "error": str(error)[:4000]})
         print(f"brewline: {layer} failed: {error}", file=sys.stderr, flush=True)
         return 1
     finally:

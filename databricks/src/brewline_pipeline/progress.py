@@ -23,6 +23,15 @@ from pyspark.sql.streaming.listener import StreamingQueryListener
 from brewline_pipeline.gold import GOLD_TABLES
 from brewline_pipeline.tables import STREAM_PROGRESS_SCHEMA, Lakehouse
 
+_emit_lock = threading.Lock()
+
+
+def emit(event: dict[str, Any]) -> None:
+    """One protocol line on stdout for brewline (src/backends/spark/PROTOCOL.md): ``BREWLINE {json}``."""
+    text = "BREWLINE " + json.dumps(event, default=str)
+    with _emit_lock:
+        print(text, flush=True)
+
 
 def _time(text: Any) -> datetime | None:
     if not isinstance(text, str) or not text:
@@ -123,51 +132,58 @@ class ProgressWriter(StreamingQueryListener):
         self._started: set[str] = set()
         self._terminated: set[str] = set()
         self._all_terminated = threading.Condition()
+        self._names: dict[str, str] = {}
         self._thread = threading.Thread(target=self._run, name="brewline-progress", daemon=True)
         self._thread.start()
 
-    # Listener callbacks: run on Spark's listener bus; they only enqueue.
+    # Listener callbacks: run on Spark's listener bus; they only enqueue (and echo one protocol line).
+    def _now(self) -> str:
+        return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
     def onQueryStarted(self, event: Any) -> None:  # noqa: N802 (Spark's names)
         with self._all_terminated:
             self._started.add(str(event.id))
+            self._names[str(event.id)] = str(event.name)
         if self._echo:
-            print(json.dumps({"event": "started", "name": event.name, "id": str(event.id)}), flush=True)
+            emit(
+                {
+                    "event": "started",
+                    "queryName": event.name,
+                    "queryId": str(event.id),
+                    "runId": str(event.runId),
+                    "timestamp": event.timestamp,
+                }
+            )
 
     def onQueryProgress(self, event: Any) -> None:  # noqa: N802 (Spark's names)
         parsed = json.loads(event.progress.json)
-        row = progress_row(parsed, self._gold)
-        self._queue.put(row)
+        self._queue.put(progress_row(parsed, self._gold))
         if self._echo:
-            print(
-                json.dumps(
-                    {
-                        "event": "progress",
-                        "name": row["query_name"],
-                        "batchId": row["batch_id"],
-                        "numInputRows": row["num_input_rows"],
-                        "watermark": parsed.get("eventTime", {}).get("watermark"),
-                        "droppedByWatermark": row["num_rows_dropped_by_watermark"],
-                        "durationMs": parsed.get("durationMs", {}).get("triggerExecution"),
-                        # Spark's whole progress for brewline's engine view (src/backends/spark/PROTOCOL.md).
-                        "progress": parsed,
-                    }
-                ),
-                flush=True,
-            )
+            emit({"event": "progress", "progress": parsed})
 
     def onQueryIdle(self, event: Any) -> None:  # noqa: N802 (Spark's names)
         if self._echo:
-            print(json.dumps({"event": "idle", "id": str(event.id)}), flush=True)
+            emit(
+                {
+                    "event": "idle",
+                    "queryName": self._names.get(str(event.id), ""),
+                    "timestamp": event.timestamp,
+                }
+            )
 
     def onQueryTerminated(self, event: Any) -> None:  # noqa: N802 (Spark's names)
         with self._all_terminated:
             self._terminated.add(str(event.id))
             self._all_terminated.notify_all()
         if self._echo:
-            print(
-                json.dumps({"event": "terminated", "id": str(event.id), "exception": event.exception}),
-                flush=True,
-            )
+            line: dict[str, Any] = {
+                "event": "terminated",
+                "queryName": self._names.get(str(event.id), ""),
+                "timestamp": self._now(),
+            }
+            if event.exception:
+                line["error"] = str(event.exception)[:4000]
+            emit(line)
 
     def _drain(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []

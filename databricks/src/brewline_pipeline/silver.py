@@ -166,11 +166,33 @@ def write_silver_batch(
     catalog: Catalog,
     txn_app_id: str,
     batch_id: int,
-) -> None:
-    """One batch of bronze rows into silver (MERGE) and quarantine (idempotent append)."""
+) -> dict[str, int]:
+    """One batch of bronze rows into silver (MERGE) and quarantine (idempotent append). Returns what it did:
+    ``rows`` (bronze rows), ``orders`` (orders of this batch now in silver), ``duplicates`` (valid messages not
+    inserted: repeated in the batch or already in silver), ``quarantined``."""
     verdicts = with_verdicts(bronze_batch, catalog).persist()
     try:
         merge_new_orders(spark, lakehouse, silver_lines(verdicts))
         lakehouse.append(quarantine_rows(verdicts), "silver.quarantine", txn_app_id, batch_id)
+        counts = verdicts.agg(
+            F.count(F.lit(1)).alias("rows"),
+            F.sum(F.when(F.col("verdict.ok"), 0).otherwise(1)).alias("quarantined"),
+            F.sum(F.when(F.col("verdict.ok"), 1).otherwise(0)).alias("valid"),
+            F.max("ingestion_timestamp").alias("ingested"),
+        ).collect()[0]
+        rows = int(counts["rows"] or 0)
+        orders = 0
+        if counts["ingested"] is not None and int(counts["valid"] or 0) > 0:
+            orders = (
+                lakehouse.read(spark, "silver.order_items")
+                .where((F.col("ingestion_timestamp") == F.lit(counts["ingested"])) & (F.col("line_no") == 1))
+                .count()
+            )
+        return {
+            "rows": rows,
+            "orders": orders,
+            "duplicates": int(counts["valid"] or 0) - orders,
+            "quarantined": int(counts["quarantined"] or 0),
+        }
     finally:
         verdicts.unpersist()

@@ -26,7 +26,7 @@ describe('record batches → source records', () => {
   it('cuts whole batches down to the half-open range, in offset order', () => {
     const rows = recordsInRange('orders', 2, [batch(0, 5), batch(5, 5)], 3, 7);
     expect(rows.map((r) => r.offset)).toEqual([3, 4, 5, 6]);
-    expect(rows[0]).toEqual({
+    expect({ ...rows[0], value: Buffer.from(rows[0]!.value).toString('utf8') }).toEqual({
       topic: 'orders',
       partition: 2,
       offset: 3,
@@ -46,12 +46,15 @@ describe('record batches → source records', () => {
     expect(recordsInRange('t', 0, [batch(0, 1, 0b10_0000)], 0, 10)).toEqual([]);
   });
 
-  it('decodes invalid UTF-8 with replacement characters and null keys as null', () => {
+  it('keeps invalid UTF-8 as the exact bytes (bronze is raw; silver quarantines it) and null keys as null', () => {
     const b: FetchedBatch = {
       ...batch(0, 0),
       records: [{ offsetDelta: 0, timestampDelta: 0n, key: null, value: new Uint8Array([0x61, 0xff]) }],
     };
-    expect(recordsInRange('t', 0, [b], 0, 1)[0]).toMatchObject({ key: null, value: 'a\uFFFD' });
+    const row = recordsInRange('t', 0, [b], 0, 1)[0]!;
+    expect(row.key).toBeNull();
+    expect([...row.value]).toEqual([0x61, 0xff]);
+    expect(row.text).toBeUndefined();
   });
 
   it('continues after the last record fetched', () => {
