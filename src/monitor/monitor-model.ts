@@ -135,6 +135,13 @@ export class MonitorModel implements MonitorStore {
         this.feed.readStream(),
         this.readGold ? this.feed.readGold(branch) : Promise.resolve(undefined),
       ]);
+      // Paused while this reading was in flight: the screen stays frozen on what it showed.
+      if (this.base.paused) {
+        this.lastGoodAtMs = this.clock.now();
+        this.unreachable = false;
+        this.publish({ ...this.base, nowMs: this.clock.now() });
+        return;
+      }
       const { clockMs, kind } = clockOf(reading);
       const { stream, windows } = deriveStream(reading, this.windows, {
         window: this.window,

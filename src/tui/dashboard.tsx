@@ -3,7 +3,7 @@ import { useSyncExternalStore } from 'react';
 import type { MonitorSnapshot, MonitorStore } from '../monitor/monitor-snapshot.js';
 import { branchPickerLines, pickerPageSize } from './branch-picker.js';
 import { branchRevenueLines } from './branch-revenue.js';
-import { headerLines } from './header.js';
+import { headerLines, keyHintLine } from './header.js';
 import { helpLines } from './help-overlay.js';
 import { hourlyChartLines, hourlySubtitle } from './hourly-chart.js';
 import { layoutDashboard, MIN_COLUMNS, MIN_ROWS } from './layout.js';
@@ -135,6 +135,7 @@ export function DashboardView({ snapshot: s, ui, columns, rows, theme }: Dashboa
         <LineText key={i} line={line} theme={theme} />
       ))}
       {body}
+      <LineText line={keyHintLine(s, ui, layout.width)} theme={theme} />
     </Box>
   );
 }

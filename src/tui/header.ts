@@ -21,7 +21,11 @@ export function headerLines(s: MonitorSnapshot, width: number): Line[] {
     s.clockKind === 'simulated' ? 'sim clock ' : s.clockKind === 'event-time' ? 'event time ' : 'clock ';
   const stale = s.updatedAtMs !== undefined && s.nowMs - s.updatedAtMs > 3 * s.refreshMs + 2000;
   const second: Span[][] = [
-    [span(clockLabel, undefined, { dim: true }), span(formatClock(s.clockMs), undefined, { bold: true })],
+    [
+      span(clockLabel, undefined, { dim: true }),
+      span(formatClock(s.clockMs), undefined, { bold: true }),
+      span(s.load?.targetRate === 0 && s.load.status === 'running' ? ' (night: shops closed)' : '', 'accent'),
+    ],
     [
       span('  '),
       span(
@@ -40,6 +44,41 @@ export function headerLines(s: MonitorSnapshot, width: number): Line[] {
   ];
   if (s.error) second.push([span('  '), span(`! ${s.error}`, 'bad')]);
   second.push([span('  refresh ', undefined, { dim: true }), span(formatDuration(s.refreshMs))]);
-  second.push([span('  ? help  q quit', undefined, { dim: true })]);
   return [fitLine(fitGroups(first, width), width), fitLine(fitGroups(second, width), width)];
+}
+
+/** The key-hint bar (k9s-style): what the keys do here, the most useful first, cut to the width. */
+export function keyHintLine(
+  s: MonitorSnapshot,
+  ui: { focus: unknown; help: boolean; picker: { open: boolean } },
+  width: number,
+): Line {
+  const hints: [string, string][] = ui.picker.open
+    ? [
+        ['↑↓/jk', 'move'],
+        ['enter', 'apply'],
+        ['esc', 'cancel'],
+        ['q', 'quit'],
+      ]
+    : ui.help
+      ? [
+          ['esc/?', 'close help'],
+          ['q', 'quit'],
+        ]
+      : [
+          ['q', 'quit'],
+          ['?', 'help'],
+          ['p', s.paused ? 'resume' : 'pause'],
+          ...(ui.focus === null
+            ? ([['tab/1-5', 'expand panel']] as [string, string][])
+            : ([['esc', 'all panels']] as [string, string][])),
+          ['b', 'branch'],
+          ['+/-', 'refresh'],
+        ];
+  const groups: Span[][] = hints.map(([key, what], i) => [
+    span(i === 0 ? '' : '  '),
+    span(` ${key} `, 'accent', { inverse: true }),
+    span(` ${what}`, undefined, { dim: true }),
+  ]);
+  return fitLine(fitGroups(groups, width), width);
 }

@@ -7,8 +7,10 @@ import type { PanelId } from './use-dashboard-state.js';
  */
 
 export const MIN_COLUMNS = 60;
-export const MIN_ROWS = 16;
+export const MIN_ROWS = 17;
 export const HEADER_LINES = 2;
+/** The key-hint bar under the panels, at every size. */
+export const FOOTER_LINES = 1;
 
 export interface PanelSlot {
   readonly id: PanelId;
@@ -32,7 +34,7 @@ export interface DashboardLayout {
 
 export function layoutDashboard(columns: number, rows: number, focus: PanelId | null): DashboardLayout {
   const width = Math.max(1, columns - 1);
-  const bodyHeight = Math.max(0, rows - 1 - HEADER_LINES);
+  const bodyHeight = Math.max(0, rows - 1 - HEADER_LINES - FOOTER_LINES);
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) return { width, bodyHeight, tooSmall: true, rows: [] };
   if (focus !== null) {
     return {

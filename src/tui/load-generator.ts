@@ -87,6 +87,10 @@ export function loadGeneratorLines(
     ]);
   }
   lines.push(...flow(faults, width));
+  if (load.targetRate === 0 && load.status === 'running') {
+    // At demo speed the simulated night passes in seconds: say so, so the screen never looks hung.
+    lines.push([span('shops closed: simulated night, orders resume at opening time', 'accent')]);
+  }
   if (load.lastError) lines.push([span(`last error: ${load.lastError}`, 'bad')]);
   else
     lines.push([

@@ -14,6 +14,7 @@ export interface DashboardHandle {
 
 /** Mounts the Ink dashboard on the terminal. The caller owns the model and stops it after `done`. */
 export function runDashboard(model: MonitorStore & MonitorControls, theme: Theme): DashboardHandle {
+  const restore = enterAlternateScreen(process.stdout);
   const instance = render(<Dashboard store={model} controls={model} theme={theme} />, {
     exitOnCtrlC: true,
     // Ink 6.8's incremental mode drew frames one line off under tmux; whole frames at ~1/s are cheap enough.
@@ -24,7 +25,10 @@ export function runDashboard(model: MonitorStore & MonitorControls, theme: Theme
   const done = instance
     .waitUntilExit()
     .then(() => undefined)
-    .finally(stopCollecting);
+    .finally(() => {
+      stopCollecting();
+      restore();
+    });
   return {
     done,
     close: () => {
@@ -52,4 +56,26 @@ function collectGarbagePeriodically(): () => void {
   const timer = setInterval(() => gc?.(), GC_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+const ENTER_ALTERNATE = '\x1b[?1049h\x1b[H';
+const LEAVE_ALTERNATE = '\x1b[?1049l';
+
+/**
+ * Draws on the terminal's alternate screen (as less, vim and k9s do), so quitting gives back the shell
+ * exactly as it was instead of a stale last frame. Also restored if the process exits some other way.
+ * Returns the restorer (idempotent).
+ */
+export function enterAlternateScreen(stream: NodeJS.WriteStream): () => void {
+  if (!stream.isTTY) return () => undefined;
+  stream.write(ENTER_ALTERNATE);
+  let left = false;
+  const leave = (): void => {
+    if (left) return;
+    left = true;
+    process.off('exit', leave);
+    stream.write(LEAVE_ALTERNATE);
+  };
+  process.on('exit', leave);
+  return leave;
 }

@@ -89,6 +89,8 @@ describe('brewline demo in a 120×40 terminal', () => {
     expect(lines.length).toBeLessThanOrEqual(40);
     expect(lines[0]).toMatch(/^brewline demo/);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(120);
+    // The key-hint bar is the last line
+    expect(lines.filter((l) => l.trim() !== '').at(-1)).toMatch(/q {2}quit {3}\? {2}help {3}p {2}pause/);
 
     // When ? is pressed, the help overlay lists the keys; ? again closes it
     press('?');
@@ -141,7 +143,10 @@ describe('brewline demo in a 120×40 terminal', () => {
     // When q is pressed, the demo stops everything and exits 0
     press('q');
     expect(await exitCode(join(dir, 'exit-code'))).toBe('0');
-    expect(screen()).toContain('brewline demo: lakehouse .brewline/demo.duckdb');
+    // Back on the normal screen: no stale dashboard frame, only the summary
+    const after = screen();
+    expect(after).toContain('brewline demo: lakehouse .brewline/demo.duckdb');
+    expect(after).not.toContain('5 Load generator');
   });
 
   it('fits 80×24 without overflowing, and quits on q', async () => {
@@ -151,7 +156,7 @@ describe('brewline demo in a 120×40 terminal', () => {
     tmux('new-session', '-d', '-s', small, '-x', '80', '-y', '24', command);
     const grab = (): string => tmux('capture-pane', '-p', '-t', small);
     const text = await waitForScreen(
-      (s) => /Σ NPR/.test(s) && /partition 0 lag [\d,]+/.test(s) && /target/.test(s),
+      (s) => /Σ NPR/.test(s) && /partition \d+ lag [\d,]+/.test(s) && /target/.test(s),
       SCREEN_WAIT_MS,
       'the panels to fill',
       grab,
@@ -160,6 +165,7 @@ describe('brewline demo in a 120×40 terminal', () => {
     expect(lines[0]).toMatch(/^brewline demo/);
     expect(lines.length).toBeLessThanOrEqual(24);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    expect(lines.filter((l) => l.trim() !== '').at(-1)).toMatch(/q {2}quit {3}\? {2}help/);
     // Every panel's title is on screen
     for (const title of [
       '1 Revenue by branch',

@@ -122,6 +122,21 @@ describe('dashboard panels against a fixed snapshot', () => {
     }
   });
 
+  it('shows the key-hint bar at the bottom at every size, and says when the shops are closed', () => {
+    for (const [columns, rows] of [
+      [80, 24],
+      [120, 40],
+      [60, 17],
+    ] as const) {
+      const { text } = view(SNAPSHOT, columns, rows);
+      const lines = text.replace(/\n$/, '').split('\n');
+      expect(lines.at(-1), `${columns}×${rows}`).toMatch(/^ q {2}quit {3}\? {2}help {3}p {2}pause/);
+    }
+    const night = view({ ...SNAPSHOT, load: { ...SNAPSHOT.load!, targetRate: 0 } }, 120, 40).text;
+    expect(night).toContain('(night: shops closed)');
+    expect(night).toContain('shops closed: simulated night');
+  });
+
   it('shows exact amounts and more rows in 120×40', () => {
     const { text } = view(SNAPSHOT, 120, 40);
     expect(text).toMatch(/Jhamsikhel\s+█+\s+123,456\.78\s+31\.2%/);
