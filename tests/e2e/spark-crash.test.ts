@@ -75,7 +75,7 @@ const args = (trigger: string[]): string[] => [
   '--lakehouse',
   'lake',
   '--max-records-per-batch',
-  '150',
+  '400',
   ...trigger,
 ];
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLakehouseReader } from '../../src/backends/lakehouse-readers.js';
@@ -59,14 +59,17 @@ beforeAll(() => {
   mkdirSync(join(dir, 'split'));
   let start = 0;
   let lines = 0;
+  let files = 0;
   for (let i = 0; i < bytes.length; i++) {
     if (bytes[i] !== 0x0a) continue;
     lines++;
     if (lines === BATCH || i === bytes.length - 1) {
-      writeFileSync(
-        join(dir, 'split', `${String(start).padStart(20, '0')}.ndjson`),
-        bytes.subarray(start, i + 1),
-      );
+      const file = join(dir, 'split', `${String(start).padStart(20, '0')}.ndjson`);
+      writeFileSync(file, bytes.subarray(start, i + 1));
+      // Spark's file source orders files by modification time, not by name: files written within the same
+      // millisecond would be read in any order (one batch's duplicates and late rows landing in another).
+      const mtime = 1_700_000_000 + files++ * 10;
+      utimesSync(file, mtime, mtime);
       start = i + 1;
       lines = 0;
     }
