@@ -103,7 +103,7 @@ export function drillTable(id: PanelId | null, s: MonitorSnapshot): DrillTable |
           { title: 'partition', numeric: true, width: 9, descending: false },
           { title: 'committed', numeric: true, descending: true, width: 12 },
           { title: 'latest', numeric: true, descending: true, width: 12 },
-          { title: `lag ${unit}`, numeric: true, descending: true, width: 12 },
+          { title: 'lag', numeric: true, descending: true, width: 12 },
           { title: 'lag age', numeric: true, descending: true, width: 8 },
           { title: 'lag history', numeric: true, descending: true, width: 12 },
           { title: 'verdict', numeric: false, width: 7 },
