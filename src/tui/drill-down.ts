@@ -1,7 +1,13 @@
-import { formatCount, formatLag, formatSeconds, formatShare } from '../monitor/display-format.js';
+import {
+  formatCount,
+  formatDuration,
+  formatLag,
+  formatSeconds,
+  formatShare,
+} from '../monitor/display-format.js';
 import type { MonitorSnapshot } from '../monitor/monitor-snapshot.js';
 import { formatNpr } from '../domain/money.js';
-import { sparkline } from './sparkline.js';
+import { bar, sparkline } from './sparkline.js';
 import { padEnd, padStart, span, truncate, type Line } from './spans.js';
 import type { PanelId, TableState } from './use-dashboard-state.js';
 import { verdictTone } from './theme.js';
@@ -35,6 +41,8 @@ export interface DrillTable {
   readonly rows: readonly TableRow[];
   /** The column sorted on until `s` picks another (what the small panel shows). */
   readonly defaultSort: number;
+  /** Shown under the rows when there is room (the health panel's recent batches). */
+  readonly extra?: readonly Line[];
 }
 
 /** The column a table is sorted on in this state. */
@@ -109,6 +117,7 @@ export function drillTable(id: PanelId | null, s: MonitorSnapshot): DrillTable |
           { title: 'verdict', numeric: false, width: 7 },
         ],
         defaultSort: 0,
+        extra: recentBatchLines(s),
         rows: (s.stream?.partitions ?? []).map((p) => ({
           key: `p${p.partition} ${p.partition} ${p.verdict}`,
           cells: [
@@ -128,6 +137,24 @@ export function drillTable(id: PanelId | null, s: MonitorSnapshot): DrillTable |
     default:
       return undefined;
   }
+}
+
+/** The engine's recent batches, newest first: id, rows, duration as a bar, start time (UTC). */
+function recentBatchLines(s: MonitorSnapshot): Line[] {
+  const batches = [...(s.stream?.recentBatches ?? [])].reverse();
+  if (batches.length === 0) return [];
+  const longest = Math.max(1, ...batches.map((b) => b.durationMs));
+  return [
+    [span('recent batches (newest first)', undefined, { dim: true, bold: true })],
+    ...batches.map((b) => [
+      span(padEnd(`batch ${b.batchId}`, 14)),
+      span(padStart(`${formatCount(b.inputRows)} rows`, 14)),
+      span(padStart(formatDuration(b.durationMs), 9), undefined, { bold: true }),
+      span(' '),
+      span(padEnd(bar(b.durationMs, longest, 16), 16), 'bar'),
+      span(` ${b.timestamp.slice(11, 19)} UTC`, undefined, { dim: true }),
+    ]),
+  ];
 }
 
 /** The rows the table shows, in order: filtered by the search, sorted on the chosen column. */
@@ -199,6 +226,12 @@ export function drillTableLines(
     lines.push([
       span(state.filter ? `nothing matches “${state.filter}”` : 'no rows yet', undefined, { dim: true }),
     ]);
+  }
+  // Extra lines (recent batches) fill the room the rows leave, after a blank line.
+  const extra = table.extra ?? [];
+  if (extra.length > 0 && lines.length + 2 < height - 1) {
+    lines.push([]);
+    lines.push(...extra.slice(0, height - 1 - lines.length));
   }
   while (lines.length < height - 1) lines.push([]);
   if (height > 1) {

@@ -152,7 +152,10 @@ describe('drill-down tables', () => {
 
   it('shows partitions with committed, latest, lag and its history', () => {
     const table = drillTable('health', SNAPSHOT)!;
-    const lines = text(drillTableLines(table, initialTableState, false, 100, 10));
+    const lines = text(drillTableLines(table, initialTableState, false, 100, 14));
+    // Under the partitions, the engine's recent batches fill the room
+    expect(lines.some((l) => l.startsWith('recent batches'))).toBe(true);
+    expect(lines.some((l) => /^batch \d+ +[\d,]+ rows/.test(l))).toBe(true);
     expect(lines[0]).toMatch(/partition ▲ +committed +latest +lag +lag age +lag history +verdict/);
     expect(lines.find((l) => l.startsWith('p2'))).toMatch(/7,500 +12,000 +4,500 rec ↑/);
     expect(lines.at(-1)).toMatch(/^1–\d+ of \d+ · sort partition ▲/);
