@@ -114,6 +114,12 @@ export function reportProgress(
       })
     : undefined;
   let printing = false;
+  // On `started`, or the first batch for an engine that reports none.
+  const startPrinter = (): void => {
+    if (!printer || printing) return;
+    printing = true;
+    printer.start();
+  };
   /** A line above the bar: the bar is erased first and comes back on its next tick. */
   const writeLine = (line: string): void => {
     if (tty && printing) stream.write('\r\x1b[K');
@@ -123,16 +129,14 @@ export function reportProgress(
     if (event.type === 'progress') {
       idle = false;
       tracker?.add(event.progress);
+      startPrinter();
       if (!tty) write(progressLine(event.progress));
     } else if (event.type === 'idle' && !idle) {
       idle = true;
       writeLine(`idle: no new data (${watermarkText(engine.getSnapshot().watermarkMs)})`);
     } else if (event.type === 'started') {
       writeLine(`pipeline ${event.queryName} (id ${event.queryId}) from ${from} into ${engine.description}`);
-      if (printer && !printing) {
-        printing = true;
-        printer.start();
-      }
+      startPrinter();
     } else if (event.type === 'terminated' && printing) {
       printing = false;
       printer?.stop();
