@@ -35,10 +35,9 @@ export const KEY_HELP: readonly { readonly keys: string; readonly does: string }
   { keys: 'esc', does: 'close help or picker; back to all panels' },
   { keys: '+  -', does: 'refresh faster / slower (250ms … 10s)' },
   { keys: 'b', does: 'choose a branch filter for every chart' },
-  { keys: '↑ ↓  j k  pgup pgdn', does: 'move in the branch picker; enter applies, esc cancels' },
-  { keys: '↑ ↓  j k  pgup pgdn', does: 'scroll an expanded table (branches, products, partitions)' },
-  { keys: 's  S r', does: 'sort an expanded table on the next column / reverse the order' },
-  { keys: '/', does: 'search in a table or the branch picker; enter keeps it, esc clears' },
+  { keys: '↑ ↓  j k  pgup pgdn', does: 'move in the picker (enter applies) or scroll an expanded table' },
+  { keys: 's  S r', does: 'expanded table: sort on the next column / reverse the order' },
+  { keys: '/', does: 'search in a table or the picker; enter keeps it, esc clears' },
 ];
 
 export type KeyPress = Pick<
