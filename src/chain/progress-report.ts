@@ -1,6 +1,7 @@
 import { formatEventTime } from '../domain/time.js';
 import type { BatchProgress, EngineEvent } from '../pipeline/progress-types.js';
 import type { PipelineEngine } from './pipeline-engine.js';
+import { ProgressPrinter, type ProgressState } from '../monitor/progress-bar.js';
 
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -31,24 +32,121 @@ export function progressLine(p: BatchProgress): string {
   );
 }
 
-/** Writes a line per batch, one per idle spell, and the start line; returns the unsubscribe. */
+/**
+ * Progress of an available-now run: the target is the source's latest offsets when the first batch was
+ * planned (the engine's plan: everything available at start), progress is the offsets processed since.
+ * Pure: fed with batches, read as a `ProgressState` for the progress bar.
+ */
+export class AvailableNowProgress {
+  private start: Record<string, number> | undefined;
+  private target: Record<string, number> | undefined;
+  private readonly end: Record<string, number> = {};
+
+  /** Takes a batch into account. */
+  add(p: BatchProgress): void {
+    if (this.start === undefined) {
+      const start: Record<string, number> = {};
+      const target: Record<string, number> = {};
+      for (const s of p.sources) {
+        for (const [k, v] of Object.entries(s.startOffset)) start[k] = Math.min(start[k] ?? v, v);
+        for (const [k, v] of Object.entries(s.latestOffset)) target[k] = Math.max(target[k] ?? v, v);
+        // A partition with no start offset yet starts at 0.
+        for (const k of Object.keys(s.latestOffset)) start[k] ??= 0;
+      }
+      this.start = start;
+      this.target = target;
+    }
+    for (const s of p.sources) {
+      for (const [k, v] of Object.entries(s.endOffset)) this.end[k] = Math.max(this.end[k] ?? v, v);
+    }
+  }
+
+  /** What the bar shows: offsets processed of those planned (total unknown before the first batch). */
+  state(): ProgressState {
+    if (this.start === undefined || this.target === undefined) {
+      return { done: 0, total: undefined, unit: 'offsets', detail: 'planning' };
+    }
+    let done = 0;
+    let total = 0;
+    for (const [k, target] of Object.entries(this.target)) {
+      const start = this.start[k] ?? 0;
+      total += Math.max(0, target - start);
+      done += Math.max(0, Math.min(target, this.end[k] ?? start) - start);
+    }
+    return { done, total, unit: 'offsets' };
+  }
+}
+
+export interface ReportProgressOptions {
+  /** `--available-now`: show progress towards the data available at start. */
+  readonly availableNow?: boolean;
+  /** Where the bar goes on a terminal; @default process.stderr */
+  readonly stream?: NodeJS.WriteStream;
+  /** Passed to the progress printer (tests). */
+  readonly ttyIntervalMs?: number;
+  readonly plainIntervalMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Writes a line per batch, one per idle spell, and the start line; returns the unsubscribe. With
+ * `availableNow` on a terminal the per-batch lines give way to one progress line rewritten in place (bar,
+ * percentage, rate, ETA; never wider than the terminal); elsewhere the per-batch lines stay exactly as they
+ * are and a plain progress line is added now and then.
+ */
 export function reportProgress(
   engine: PipelineEngine,
   from: string,
   write: (line: string) => void,
+  options: ReportProgressOptions = {},
 ): () => void {
   let idle = false;
-  return engine.subscribe((event: EngineEvent) => {
+  const stream = options.stream ?? process.stderr;
+  const tty = options.availableNow === true && stream.isTTY === true;
+  const tracker = options.availableNow === true ? new AvailableNowProgress() : undefined;
+  const printer = tracker
+    ? new ProgressPrinter({
+        stream,
+        read: () => tracker.state(),
+        ...(options.ttyIntervalMs === undefined ? {} : { ttyIntervalMs: options.ttyIntervalMs }),
+        ...(options.plainIntervalMs === undefined ? {} : { plainIntervalMs: options.plainIntervalMs }),
+        ...(options.now === undefined ? {} : { now: options.now }),
+      })
+    : undefined;
+  let printing = false;
+  // On `started`, or the first batch for an engine that reports none.
+  const startPrinter = (): void => {
+    if (!printer || printing) return;
+    printing = true;
+    printer.start();
+  };
+  /** A line above the bar: the bar is erased first and comes back on its next tick. */
+  const writeLine = (line: string): void => {
+    if (tty && printing) stream.write('\r\x1b[K');
+    write(line);
+  };
+  const unsubscribe = engine.subscribe((event: EngineEvent) => {
     if (event.type === 'progress') {
       idle = false;
-      write(progressLine(event.progress));
+      tracker?.add(event.progress);
+      startPrinter();
+      if (!tty) write(progressLine(event.progress));
     } else if (event.type === 'idle' && !idle) {
       idle = true;
-      write(`idle: no new data (${watermarkText(engine.getSnapshot().watermarkMs)})`);
+      writeLine(`idle: no new data (${watermarkText(engine.getSnapshot().watermarkMs)})`);
     } else if (event.type === 'started') {
-      write(`pipeline ${event.queryName} (id ${event.queryId}) from ${from} into ${engine.description}`);
+      writeLine(`pipeline ${event.queryName} (id ${event.queryId}) from ${from} into ${engine.description}`);
+      startPrinter();
+    } else if (event.type === 'terminated' && printing) {
+      printing = false;
+      printer?.stop();
     }
   });
+  return () => {
+    unsubscribe();
+    if (printing) printer?.stop();
+    printing = false;
+  };
 }
 
 /** The closing line of `pipeline run`. */

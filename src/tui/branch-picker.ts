@@ -2,6 +2,12 @@ import { padEnd, span, type Line } from './spans.js';
 
 export const ALL_BRANCHES = 'All branches';
 
+/** The branches a `/` search keeps (case-insensitive substring). */
+export function filterBranches(names: readonly string[], filter: string | undefined): readonly string[] {
+  const needle = (filter ?? '').toLowerCase();
+  return needle === '' ? names : names.filter((n) => n.toLowerCase().includes(needle));
+}
+
 /**
  * The `b` picker: "All branches" then every branch with sales, in columns when the terminal is wide, with
  * the cursor kept in view.
@@ -12,10 +18,22 @@ export function branchPickerLines(
   current: string | null,
   width: number,
   height: number,
+  search?: { readonly filter: string; readonly typing: boolean },
 ): Line[] {
   if (height <= 0) return [];
   const choices = [ALL_BRANCHES, ...names];
-  const lines: Line[] = [[span('↑↓ jk pgup pgdn move · enter apply · esc cancel', undefined, { dim: true })]];
+  const lines: Line[] = [
+    search && (search.typing || search.filter !== '')
+      ? [
+          span(search.typing ? `/${search.filter}▏` : `filter “${search.filter}”`, 'accent', { bold: true }),
+          span(
+            `  ${names.length} match${names.length === 1 ? '' : 'es'} · ${search.typing ? 'enter keeps' : '/ changes'} · esc clears`,
+            undefined,
+            { dim: true },
+          ),
+        ]
+      : [span('↑↓ jk pgup pgdn move · / search · enter apply · esc cancel', undefined, { dim: true })],
+  ];
   const rows = Math.max(1, height - 1);
   const cellWidth = Math.min(32, Math.max(...choices.map((c) => c.length)) + 4);
   const perRow = Math.max(1, Math.floor(width / cellWidth));

@@ -1,7 +1,8 @@
 import { Box } from 'ink';
 import { useSyncExternalStore } from 'react';
 import type { MonitorSnapshot, MonitorStore } from '../monitor/monitor-snapshot.js';
-import { branchPickerLines, pickerPageSize } from './branch-picker.js';
+import { branchPickerLines, filterBranches, pickerPageSize } from './branch-picker.js';
+import { drillTable, drillTableLines, tablePageSize } from './drill-down.js';
 import { branchRevenueLines } from './branch-revenue.js';
 import { headerLines, keyHintLine } from './header.js';
 import { helpLines } from './help-overlay.js';
@@ -15,7 +16,7 @@ import { streamHealthLines } from './stream-health.js';
 import { useTerminalSize } from './terminal-size.js';
 import { verdictTone, type Theme } from './theme.js';
 import { useDashboard, type MonitorControls } from './use-dashboard.js';
-import { PANELS, PANEL_TITLES, type DashboardState, type PanelId } from './use-dashboard-state.js';
+import { PANELS, PANEL_TITLES, tableOf, type DashboardState, type PanelId } from './use-dashboard-state.js';
 
 /** Panel content for its inner size (border excluded). */
 export function panelContent(id: PanelId, s: MonitorSnapshot, width: number, height: number): Line[] {
@@ -102,7 +103,14 @@ export function DashboardView({ snapshot: s, ui, columns, rows, theme }: Dashboa
     const innerHeight = layout.bodyHeight - 2;
     const content = ui.help
       ? helpLines(inner, innerHeight)
-      : branchPickerLines(s.gold?.branchNames ?? [], ui.picker.cursor, s.branch, inner, innerHeight);
+      : branchPickerLines(
+          filterBranches(s.gold?.branchNames ?? [], ui.pickerFilter),
+          ui.picker.cursor,
+          s.branch,
+          inner,
+          innerHeight,
+          { filter: ui.pickerFilter ?? '', typing: ui.searching === true },
+        );
     body = <PanelFrame options={options} content={content} theme={theme} />;
   } else {
     body = layout.rows.map((row, r) => (
@@ -117,14 +125,12 @@ export function DashboardView({ snapshot: s, ui, columns, rows, theme }: Dashboa
             focused: ui.focus === slot.id,
             tone: slot.id === 'health' ? verdictToneIfBad(s) : undefined,
           };
-          return (
-            <PanelFrame
-              key={slot.id}
-              options={options}
-              content={panelContent(slot.id, s, slot.width - 2, row.height - 2)}
-              theme={theme}
-            />
-          );
+          // Expanded, a panel with a table shows all of its rows (scroll, sort, search).
+          const table = ui.focus === slot.id ? drillTable(slot.id, s) : undefined;
+          const content = table
+            ? drillTableLines(table, tableOf(ui), ui.searching === true, slot.width - 2, row.height - 2)
+            : panelContent(slot.id, s, slot.width - 2, row.height - 2);
+          return <PanelFrame key={slot.id} options={options} content={content} theme={theme} />;
         })}
       </Box>
     ));
@@ -135,7 +141,10 @@ export function DashboardView({ snapshot: s, ui, columns, rows, theme }: Dashboa
         <LineText key={i} line={line} theme={theme} />
       ))}
       {body}
-      <LineText line={keyHintLine(s, ui, layout.width)} theme={theme} />
+      <LineText
+        line={keyHintLine(s, ui, layout.width, drillTable(ui.focus, s) !== undefined)}
+        theme={theme}
+      />
     </Box>
   );
 }
@@ -156,6 +165,6 @@ export function Dashboard({ store, controls, theme }: DashboardProps) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { columns, rows } = useTerminalSize();
   const bodyHeight = layoutDashboard(columns, rows, null).bodyHeight;
-  const ui = useDashboard(snapshot, controls, pickerPageSize(bodyHeight - 2));
+  const ui = useDashboard(snapshot, controls, pickerPageSize(bodyHeight - 2), tablePageSize(bodyHeight - 2));
   return <DashboardView snapshot={snapshot} ui={ui} columns={columns} rows={rows} theme={theme} />;
 }

@@ -50,31 +50,61 @@ export function headerLines(s: MonitorSnapshot, width: number): Line[] {
 /** The key-hint bar (k9s-style): what the keys do here, the most useful first, cut to the width. */
 export function keyHintLine(
   s: MonitorSnapshot,
-  ui: { focus: unknown; help: boolean; picker: { open: boolean } },
+  ui: {
+    focus: unknown;
+    help: boolean;
+    picker: { open: boolean };
+    searching?: boolean | undefined;
+    table?: { filter: string } | undefined;
+    pickerFilter?: string | undefined;
+  },
   width: number,
+  table = false,
 ): Line {
-  const hints: [string, string][] = ui.picker.open
+  const hints: [string, string][] = ui.searching
     ? [
-        ['↑↓/jk', 'move'],
-        ['enter', 'apply'],
-        ['esc', 'cancel'],
-        ['q', 'quit'],
+        ['type', 'filter'],
+        ['enter', 'keep'],
+        ['esc', 'clear'],
+        ['⌫', 'delete'],
+        ...(ui.picker.open ? ([['↑↓', 'move']] as [string, string][]) : []),
       ]
-    : ui.help
+    : ui.picker.open
       ? [
-          ['esc/?', 'close help'],
+          ['↑↓/jk', 'move'],
+          ['enter', 'apply'],
+          ['/', 'search'],
+          ['esc', 'cancel'],
           ['q', 'quit'],
         ]
-      : [
-          ['q', 'quit'],
-          ['?', 'help'],
-          ['p', s.paused ? 'resume' : 'pause'],
-          ...(ui.focus === null
-            ? ([['tab/1-5', 'expand panel']] as [string, string][])
-            : ([['esc', 'all panels']] as [string, string][])),
-          ['b', 'branch'],
-          ['+/-', 'refresh'],
-        ];
+      : ui.help
+        ? [
+            ['esc/?', 'close help'],
+            ['q', 'quit'],
+          ]
+        : table && ui.focus !== null
+          ? [
+              ['↑↓/jk', 'scroll'],
+              ['pgup/pgdn', 'page'],
+              ['s', 'sort'],
+              ['S/r', 'reverse'],
+              ['/', 'search'],
+              ['esc', ui.table?.filter ? 'clear filter' : 'all panels'],
+              ['q', 'quit'],
+              ['tab/1-5', 'panel'],
+              ['?', 'help'],
+              ['b', 'branch'],
+            ]
+          : [
+              ['q', 'quit'],
+              ['?', 'help'],
+              ['p', s.paused ? 'resume' : 'pause'],
+              ...(ui.focus === null
+                ? ([['tab/1-5', 'expand panel']] as [string, string][])
+                : ([['esc', 'all panels']] as [string, string][])),
+              ['b', 'branch'],
+              ['+/-', 'refresh'],
+            ];
   const groups: Span[][] = hints.map(([key, what], i) => [
     span(i === 0 ? '' : '  '),
     span(` ${key} `, 'accent', { inverse: true }),

@@ -16,13 +16,34 @@ export const PANEL_TITLES: Readonly<Record<PanelId, string>> = {
   load: 'Load generator',
 };
 
+/** The drill-down table of the expanded panel. */
+export interface TableState {
+  /** Row under the cursor, in the filtered and sorted rows. */
+  readonly cursor: number;
+  /** Column sorted on; −1: the table's default. */
+  readonly sort: number;
+  readonly reverse: boolean;
+  /** `/` search: rows whose name contains it (case-insensitive). */
+  readonly filter: string;
+}
+
+export const initialTableState: TableState = { cursor: 0, sort: -1, reverse: false, filter: '' };
+
 export interface DashboardState {
   /** The focused (and expanded) panel; null shows every panel. */
   readonly focus: PanelId | null;
   readonly help: boolean;
   /** Branch picker: open, and its cursor over ["All branches", ...names]. */
   readonly picker: { readonly open: boolean; readonly cursor: number };
+  /** The expanded panel's table (reset when the focus changes). */
+  readonly table?: TableState;
+  /** The picker's `/` search. */
+  readonly pickerFilter?: string;
+  /** Typing a `/` search (into the picker when it is open, else into the table). */
+  readonly searching?: boolean;
 }
+
+export const tableOf = (state: DashboardState): TableState => state.table ?? initialTableState;
 
 export const initialDashboardState: DashboardState = {
   focus: null,
@@ -42,7 +63,32 @@ export type DashboardAction =
   | { type: 'open-picker'; cursor: number }
   | { type: 'picker-move'; delta: number; count: number }
   | { type: 'picker-jump'; cursor: number }
-  | { type: 'close-picker' };
+  | { type: 'close-picker' }
+  /** Table: move the cursor over `count` rows. */
+  | { type: 'table-move'; delta: number; count: number }
+  | { type: 'table-jump'; cursor: number }
+  /** `s`: sort on this column (from the current, next one). */
+  | { type: 'table-sort'; column: number }
+  /** `S` / `r`: reverse the order. */
+  | { type: 'table-reverse' }
+  /** `/`: start typing a search. */
+  | { type: 'search-start' }
+  | { type: 'search-type'; text: string }
+  | { type: 'search-backspace' }
+  /** Enter: keep the search and stop typing. */
+  | { type: 'search-accept' }
+  /** Esc: drop the search. */
+  | { type: 'search-clear' };
+
+function withFilter(state: DashboardState, edit: (filter: string) => string): DashboardState {
+  if (state.picker.open) {
+    const filter = edit(state.pickerFilter ?? '');
+    // The cursor goes to the first match (0 is "All branches").
+    return { ...state, pickerFilter: filter, picker: { open: true, cursor: filter === '' ? 0 : 1 } };
+  }
+  const table = tableOf(state);
+  return { ...state, table: { ...table, filter: edit(table.filter), cursor: 0 } };
+}
 
 export function dashboardReducer(state: DashboardState, action: DashboardAction): DashboardState {
   switch (action.type) {
@@ -50,15 +96,25 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
       return { ...state, help: !state.help, picker: { ...state.picker, open: false } };
     case 'back':
       if (state.help) return { ...state, help: false };
-      if (state.picker.open) return { ...state, picker: { ...state.picker, open: false } };
-      return state.focus === null ? state : { ...state, focus: null };
+      if (state.picker.open) {
+        return { ...state, picker: { ...state.picker, open: false }, pickerFilter: '', searching: false };
+      }
+      if (state.table && state.table.filter !== '')
+        return { ...state, table: { ...state.table, filter: '' } };
+      return state.focus === null ? state : { ...state, focus: null, table: initialTableState };
     case 'focus':
-      return { ...state, help: false, focus: state.focus === action.panel ? null : action.panel };
+      return {
+        ...state,
+        help: false,
+        focus: state.focus === action.panel ? null : action.panel,
+        table: initialTableState,
+        searching: false,
+      };
     case 'cycle-focus': {
       const order: (PanelId | null)[] = [null, ...PANELS];
       const at = order.indexOf(state.focus);
       const next = order[(at + action.direction + order.length) % order.length] ?? null;
-      return { ...state, help: false, focus: next };
+      return { ...state, help: false, focus: next, table: initialTableState, searching: false };
     }
     case 'open-picker':
       return { ...state, help: false, picker: { open: true, cursor: Math.max(0, action.cursor) } };
@@ -72,7 +128,32 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
         ? { ...state, picker: { open: true, cursor: Math.max(0, action.cursor) } }
         : state;
     case 'close-picker':
-      return state.picker.open ? { ...state, picker: { ...state.picker, open: false } } : state;
+      return state.picker.open
+        ? { ...state, picker: { ...state.picker, open: false }, pickerFilter: '', searching: false }
+        : state;
+    case 'table-move': {
+      const table = tableOf(state);
+      const cursor = Math.max(0, Math.min(action.count - 1, table.cursor + action.delta));
+      return cursor === table.cursor ? state : { ...state, table: { ...table, cursor } };
+    }
+    case 'table-jump':
+      return { ...state, table: { ...tableOf(state), cursor: Math.max(0, action.cursor) } };
+    case 'table-sort':
+      return { ...state, table: { ...tableOf(state), sort: action.column, reverse: false, cursor: 0 } };
+    case 'table-reverse': {
+      const table = tableOf(state);
+      return { ...state, table: { ...table, reverse: !table.reverse, cursor: 0 } };
+    }
+    case 'search-start':
+      return { ...withFilter(state, () => ''), searching: true };
+    case 'search-type':
+      return state.searching ? withFilter(state, (f) => f + action.text) : state;
+    case 'search-backspace':
+      return state.searching ? withFilter(state, (f) => f.slice(0, -1)) : state;
+    case 'search-accept':
+      return { ...state, searching: false };
+    case 'search-clear':
+      return { ...withFilter(state, () => ''), searching: false };
   }
 }
 

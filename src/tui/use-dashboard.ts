@@ -1,8 +1,11 @@
 import { useApp, useInput, type Key } from 'ink';
 import { stepRefresh } from '../monitor/monitor-model.js';
 import type { MonitorSnapshot } from '../monitor/monitor-snapshot.js';
+import { filterBranches } from './branch-picker.js';
+import { drillTable, sortColumn } from './drill-down.js';
 import {
   dashboardReducer,
+  tableOf,
   PANELS,
   useDashboardState,
   type DashboardAction,
@@ -32,7 +35,9 @@ export const KEY_HELP: readonly { readonly keys: string; readonly does: string }
   { keys: 'esc', does: 'close help or picker; back to all panels' },
   { keys: '+  -', does: 'refresh faster / slower (250ms … 10s)' },
   { keys: 'b', does: 'choose a branch filter for every chart' },
-  { keys: '↑ ↓  j k  pgup pgdn', does: 'move in the branch picker; enter applies, esc cancels' },
+  { keys: '↑ ↓  j k  pgup pgdn', does: 'move in the picker (enter applies) or scroll an expanded table' },
+  { keys: 's  S r', does: 'expanded table: sort on the next column / reverse the order' },
+  { keys: '/', does: 'search in a table or the picker; enter keeps it, esc clears' },
 ];
 
 export type KeyPress = Pick<
@@ -48,6 +53,8 @@ export type KeyPress = Pick<
   | 'home'
   | 'end'
   | 'ctrl'
+  | 'backspace'
+  | 'delete'
 >;
 
 export interface KeyContext {
@@ -56,6 +63,13 @@ export interface KeyContext {
   readonly branch: string | null;
   /** Rows the picker shows at once (page size for pgup/pgdn). */
   readonly pickerPage: number;
+  /** The expanded panel's table, when it has one: rows after the search, columns, current sort column. */
+  readonly table?: {
+    readonly rows: number;
+    readonly columns: number;
+    readonly sort: number;
+    readonly page: number;
+  };
 }
 
 /** Maps one key press to a UI action and/or a model command. Pure, so every binding is unit-tested. */
@@ -65,15 +79,28 @@ export function interpretKey(
   state: DashboardState,
   ctx: KeyContext,
 ): { action?: DashboardAction; command?: ModelCommand } {
-  if (input === 'q' || (key.ctrl && input === 'c')) return { command: { kind: 'quit' } };
+  if (key.ctrl && input === 'c') return { command: { kind: 'quit' } };
+  if (state.searching) {
+    if (key.escape) return { action: { type: 'search-clear' } };
+    if (key.return) return { action: { type: 'search-accept' } };
+    if (key.backspace || key.delete) return { action: { type: 'search-backspace' } };
+    if (!key.upArrow && !key.downArrow && !key.pageUp && !key.pageDown && !key.tab && !key.ctrl) {
+      // eslint-disable-next-line no-control-regex
+      const text = input.replace(/[\x00-\x1f\x7f]/g, '');
+      return text === '' ? {} : { action: { type: 'search-type', text } };
+    }
+  }
+  if (input === 'q') return { command: { kind: 'quit' } };
   if (key.escape) return { action: { type: 'back' } };
 
   if (state.picker.open) {
-    const count = ctx.branchNames.length + 1;
+    const names = filterBranches(ctx.branchNames, state.pickerFilter);
+    const count = names.length + 1;
     if (key.return) {
-      const branch = state.picker.cursor === 0 ? null : (ctx.branchNames[state.picker.cursor - 1] ?? null);
+      const branch = state.picker.cursor === 0 ? null : (names[state.picker.cursor - 1] ?? null);
       return { action: { type: 'close-picker' }, command: { kind: 'branch', branch } };
     }
+    if (input === '/') return { action: { type: 'search-start' } };
     if (input === 'b') return { action: { type: 'close-picker' } };
     if (key.upArrow || input === 'k') return { action: { type: 'picker-move', delta: -1, count } };
     if (key.downArrow || input === 'j') return { action: { type: 'picker-move', delta: 1, count } };
@@ -91,6 +118,19 @@ export function interpretKey(
   if (input === '-' || input === '_') return { command: { kind: 'refresh', direction: 1 } };
   if (key.tab) return { action: { type: 'cycle-focus', direction: key.shift ? -1 : 1 } };
   if (/^[1-5]$/.test(input)) return { action: { type: 'focus', panel: PANELS[Number(input) - 1]! } };
+  const table = state.focus === null ? undefined : ctx.table;
+  if (table) {
+    const count = table.rows;
+    if (key.upArrow || input === 'k') return { action: { type: 'table-move', delta: -1, count } };
+    if (key.downArrow || input === 'j') return { action: { type: 'table-move', delta: 1, count } };
+    if (key.pageUp) return { action: { type: 'table-move', delta: -table.page, count } };
+    if (key.pageDown) return { action: { type: 'table-move', delta: table.page, count } };
+    if (key.home || input === 'g') return { action: { type: 'table-jump', cursor: 0 } };
+    if (key.end || input === 'G') return { action: { type: 'table-jump', cursor: Math.max(0, count - 1) } };
+    if (input === 's') return { action: { type: 'table-sort', column: (table.sort + 1) % table.columns } };
+    if (input === 'S' || input === 'r') return { action: { type: 'table-reverse' } };
+    if (input === '/') return { action: { type: 'search-start' } };
+  }
   if (input === 'b') {
     const at = ctx.branch === null ? 0 : ctx.branchNames.indexOf(ctx.branch) + 1;
     return { action: { type: 'open-picker', cursor: Math.max(0, at) } };
@@ -133,6 +173,8 @@ export const NO_KEY: KeyPress = {
   home: false,
   end: false,
   ctrl: false,
+  backspace: false,
+  delete: false,
 };
 
 /**
@@ -151,11 +193,26 @@ export function splitKeys(input: string, key: KeyPress): { input: string; key: K
   );
 }
 
+/** What the keys need to know of the expanded panel's table. */
+export function tableContext(
+  state: DashboardState,
+  snapshot: MonitorSnapshot,
+  page: number,
+): Pick<KeyContext, 'table'> {
+  const table = drillTable(state.focus, snapshot);
+  if (!table) return {};
+  const ui = tableOf(state);
+  const needle = ui.filter.toLowerCase();
+  const rows = table.rows.filter((r) => r.key.toLowerCase().includes(needle)).length;
+  return { table: { rows, columns: table.columns.length, sort: sortColumn(table, ui), page } };
+}
+
 /** Key bindings of the dashboard: reads keys with Ink's useInput, updates UI state and the model. */
 export function useDashboard(
   snapshot: MonitorSnapshot,
   controls: MonitorControls,
   pickerPage: number,
+  tablePage = 10,
 ): DashboardState {
   const [state, dispatch] = useDashboardState();
   const { exit } = useApp();
@@ -166,6 +223,7 @@ export function useDashboard(
         branchNames: snapshot.gold?.branchNames ?? [],
         branch: snapshot.branch,
         pickerPage,
+        ...tableContext(current, snapshot, tablePage),
       });
       if (action) {
         current = dashboardReducer(current, action);
