@@ -9,7 +9,7 @@
  * BENCH_ORDERS (messages, faults included; default 20,000), BENCH_BATCH (default 5,000).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,13 +68,14 @@ try {
   );
   const bytes = readFileSync(join(dir, 'orders.ndjson'));
   mkdirSync(join(dir, 'split'));
-  for (let i = 0, start = 0, lines = 0; i < bytes.length; i++) {
+  for (let i = 0, start = 0, lines = 0, files = 0; i < bytes.length; i++) {
     if (bytes[i] !== 0x0a) continue;
     if (++lines === BATCH || i === bytes.length - 1) {
-      writeFileSync(
-        join(dir, 'split', `${String(start).padStart(20, '0')}.ndjson`),
-        bytes.subarray(start, i + 1),
-      );
+      const file = join(dir, 'split', `${String(start).padStart(20, '0')}.ndjson`);
+      writeFileSync(file, bytes.subarray(start, i + 1));
+      // Spark's file source reads files in modification-time order, not name order.
+      const mtime = 1_700_000_000 + files++ * 10;
+      utimesSync(file, mtime, mtime);
       start = i + 1;
       lines = 0;
     }
