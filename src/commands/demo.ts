@@ -244,6 +244,13 @@ export function registerDemo(program: Command): Command {
         } else {
           sink = await createSink(config.sink);
           source = await createSource(config.source);
+          if (kind === 'spark') {
+            // The Spark engine's lag probe reads the topic as it is created, before the simulator's sink would
+            // create it: let a short-lived sink create (or check) the topic first.
+            const topic = await createSink(config.sink);
+            await topic.open();
+            await topic.close();
+          }
         }
         const { engine, probe } = await createEngine({
           kind,
