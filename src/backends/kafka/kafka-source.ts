@@ -7,6 +7,7 @@ import {
 } from '../../config/kafka-config.js';
 import { DataIntegrityError, ExternalError } from '../../errors.js';
 import { retry } from '../../retry.js';
+import { loadPlatformaticKafka } from './platformatic.js';
 import type {
   OffsetRange,
   PartitionOffsets,
@@ -110,7 +111,7 @@ export class KafkaSource implements Source {
   }
 
   private async newConsumer(groupId: string): Promise<PlatformaticConsumer> {
-    this.lib ??= await import('@platformatic/kafka');
+    this.lib ??= await loadPlatformaticKafka();
     return new this.lib.Consumer({
       ...platformaticBaseOptions(this.connection),
       groupId,
@@ -420,7 +421,7 @@ export class KafkaSource implements Source {
     if (!group) return;
     const entries = Object.entries(offsets);
     if (entries.length === 0) return;
-    this.lib ??= await import('@platformatic/kafka');
+    this.lib ??= await loadPlatformaticKafka();
     const lib = this.lib;
     const client = await this.groupClient(group);
     try {

@@ -1,5 +1,6 @@
 import type { KafkaConnection, KafkaProducerClient } from '../../config/kafka-config.js';
 import { kafkajsConfig, platformaticBaseOptions } from './kafka-clients.js';
+import { loadPlatformaticKafka } from './platformatic.js';
 
 /** One record ready to produce: the sink has already chosen its partition. */
 export interface ProduceRecord {
@@ -109,7 +110,7 @@ class PlatformaticDriver implements ProducerDriver {
   ) {}
 
   async connect(): Promise<void> {
-    const { Producer } = await import('@platformatic/kafka');
+    const { Producer } = await loadPlatformaticKafka();
     this.producer = new Producer({
       ...platformaticBaseOptions(this.connection),
       idempotent: this.settings.idempotent,
