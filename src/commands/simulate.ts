@@ -8,6 +8,7 @@ import { FAULT_KINDS } from '../domain/ledger.js';
 import { formatNpr } from '../domain/money.js';
 import { formatEventTime, formatNepalTime } from '../domain/time.js';
 import { checkOutputPath } from '../config/output-paths.js';
+import type { SinkConfig } from '../config/sink-config.js';
 import { ConfigError } from '../errors.js';
 import {
   Simulation,
@@ -94,7 +95,11 @@ function summaryObject(result: SimulationResult, ledgerPath: string | undefined)
   };
 }
 
-function humanSummary(result: SimulationResult, ledgerPath: string | undefined): string {
+function humanSummary(
+  result: SimulationResult,
+  ledgerPath: string | undefined,
+  sinkKind: SinkConfig['kind'],
+): string {
   const s = result.snapshot;
   const l = result.ledger;
   const faults = FAULT_KINDS.filter((k) => l.faults[k].count > 0)
@@ -102,7 +107,7 @@ function humanSummary(result: SimulationResult, ledgerPath: string | undefined):
     .join(', ');
   const secs = result.elapsedMs / 1000;
   return [
-    `brewline simulate: ${result.status}${result.status === 'stopped' ? ' (interrupted)' : readerClosed(result.error) ? ' (the reader closed the output)' : ''} → ${s.sink}`,
+    `brewline simulate: ${result.status}${result.status === 'stopped' ? ' (interrupted)' : readerClosed(result.error, sinkKind) ? ' (the reader closed the output)' : ''} → ${s.sink}`,
     `  sent ${count(l.messages.sent)} messages (${count(l.totals.orders)} orders, NPR ${formatNpr(paisaOf(l.totals.revenue))}), rejected ${count(l.messages.rejected)}, errors ${count(s.errors)}, throttled ${count(s.throttled)}`,
     `  faults: ${faults || 'none'}`,
     `  event time ${l.totals.first_event_time ?? '-'} … ${l.totals.last_event_time ?? '-'}`,
@@ -111,7 +116,12 @@ function humanSummary(result: SimulationResult, ledgerPath: string | undefined):
   ].join('\n');
 }
 
-function readerClosed(error: unknown): boolean {
+/**
+ * The process reading brewline's output went away (`simulate | head`): EPIPE from writing to stdout or a
+ * pipe named by --out. An EPIPE from a network sink is a broken connection, a failure like any other.
+ */
+function readerClosed(error: unknown, sink: SinkConfig['kind']): boolean {
+  if (sink !== 'stdout' && sink !== 'file') return false;
   for (let e = error; e instanceof Error; e = e.cause) {
     if ((e as NodeJS.ErrnoException).code === 'EPIPE') return true;
   }
@@ -254,10 +264,10 @@ export function registerSimulate(program: Command): Command {
           const out = config.sink.kind === 'stdout' ? process.stderr : process.stdout;
           out.write(`${JSON.stringify(summaryObject(result, ledgerPath))}\n`);
         } else {
-          process.stderr.write(`${humanSummary(result, ledgerPath)}\n`);
+          process.stderr.write(`${humanSummary(result, ledgerPath, config.sink.kind)}\n`);
         }
         // `brewline simulate | head`: the reader leaving is a normal way to stop, not a failure.
-        if (result.status === 'failed' && !readerClosed(result.error)) throw result.error;
+        if (result.status === 'failed' && !readerClosed(result.error, config.sink.kind)) throw result.error;
         return 0;
       }),
     );

@@ -74,6 +74,8 @@ describe('Event Hubs end to end (simulate → AMQP test server → pipeline → 
     expect(simRun.stderr, simRun.stderr).not.toMatch(/internal error/);
     expect(simRun.code, simRun.stderr).toBe(0);
     const summary = JSON.parse(simRun.stdout) as Record<string, unknown>;
+    // every order was sent: a send that failed for good is an error exit, never a quiet early end
+    expect(summary['status'], simRun.stderr).toBe('finished');
     // Then the streaming pipeline stops cleanly on SIGINT (finishing its batch) …
     const pipeRun = await pipeline.stop('SIGINT');
     expect(pipeRun.code, pipeRun.stderr).toBe(0);

@@ -116,7 +116,7 @@ describe('monitor over a Kafka pipeline', () => {
 
   it("brewline demo --source kafka shows the topic's own log-end offsets and reads only its own orders", async () => {
     interface DemoLine extends StreamLine {
-      stream?: StreamLine['stream'] & { inputRows: number };
+      stream?: StreamLine['stream'] & { input_rows: number };
       load?: { acked: number };
     }
     const demo = (): DemoLine => {
@@ -146,8 +146,8 @@ describe('monitor over a Kafka pipeline', () => {
     const first = demo();
     const second = demo();
     // Then each pipeline read exactly what its own load generator acknowledged (the second starts at the end)
-    expect(first.stream!.inputRows).toBe(first.load!.acked);
-    expect(second.stream!.inputRows).toBe(second.load!.acked);
+    expect(first.stream!.input_rows).toBe(first.load!.acked);
+    expect(second.stream!.input_rows).toBe(second.load!.acked);
     // And the offsets it shows are the topic's, read independently, with the pipeline caught up
     const expected = (await logEndOffsets('demo-orders'))
       .map((e) => ({ partition: e.partition, latest: e.high, committed: e.high, lag: 0 }))

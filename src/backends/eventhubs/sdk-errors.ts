@@ -25,6 +25,24 @@ const TRANSIENT_CODES = new Set([
   'MessagingError',
 ]);
 
+/**
+ * Socket errors of a link that broke under a send (the peer reset or closed it). core-amqp maps only some
+ * system errors to AMQP conditions and marks the rest (EPIPE among them) not retryable, although a new
+ * connection fixes every one of these.
+ */
+const BROKEN_LINK_ERRNOS = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETRESET',
+  'ENETDOWN',
+  'EAI_AGAIN',
+]);
+
 /** Conditions no retry can fix (besides the ones translated with their own message below). */
 const PERMANENT_CODES = new Set([
   'ArgumentError',
@@ -92,10 +110,11 @@ export function translateEventHubsError(
   // Anything not known to be permanent is worth a bounded retry: on a flaky link the SDK reports lost
   // connections under several names (and sometimes as "Unknown error encountered").
   const permanent =
-    PERMANENT_CODES.has(code) ||
-    error instanceof TypeError ||
-    error instanceof RangeError ||
-    (e.retryable === false && !TRANSIENT_CODES.has(code) && code !== '');
+    !BROKEN_LINK_ERRNOS.has(code) &&
+    (PERMANENT_CODES.has(code) ||
+      error instanceof TypeError ||
+      error instanceof RangeError ||
+      (e.retryable === false && !TRANSIENT_CODES.has(code) && code !== ''));
   const transient = !permanent;
   return new ExternalError(
     `Event Hubs error while ${doing} (${target.description}): ${detail || code || 'unknown error'}`,
