@@ -46,6 +46,15 @@ const FLAGS: Readonly<Record<string, string>> = {
  */
 export const DEMO_SPEED = 1440;
 export const DEMO_ORDERS_PER_HOUR = 2500;
+/** `demo --engine spark`: chain-wide orders per simulated peak hour (Spark local[2] must keep up). */
+export const DEMO_SPARK_ORDERS_PER_HOUR = 600;
+/** `demo --engine spark`: health thresholds for batches that take tens of seconds (see `--thresholds`). */
+export const DEMO_SPARK_THRESHOLDS =
+  'lag=2m/10m,backlog=20000/200000,watermark-gap=3h/12h,since-batch=90s/5m';
+/** `demo --engine spark`: the engine's silence that counts as STOP. */
+export const DEMO_SPARK_STOP_AFTER_MS = 90_000;
+/** `demo --engine spark`: records per micro-batch unless --max-records-per-batch says otherwise. */
+export const DEMO_SPARK_MAX_RECORDS_PER_BATCH = 2000;
 export const DEMO_FAULTS =
   'late=0.01,very_late=0.002,duplicate=0.005,malformed=0.001,invalid=0.002,oversize=0.0005';
 export const DEMO_LAKEHOUSE = '.brewline/demo.duckdb';
@@ -72,7 +81,7 @@ export function registerDemo(program: Command): Command {
     .option('--speed <x|max>', `simulated seconds per real second (default ${DEMO_SPEED}: a day per minute)`)
     .option(
       '--orders-per-hour <n>',
-      `chain-wide orders per simulated peak hour (default ${DEMO_ORDERS_PER_HOUR})`,
+      `chain-wide orders per simulated peak hour (default ${DEMO_ORDERS_PER_HOUR}; ${DEMO_SPARK_ORDERS_PER_HOUR} with --engine spark)`,
     )
     .option('--profile <name>', 'time-of-day demand: daily or flat')
     .option('--start <time>', 'simulated start, ISO-8601; no zone = Nepal time')
@@ -81,7 +90,10 @@ export function registerDemo(program: Command): Command {
     .option('--faults <spec>', `fault rates, or none (default ${DEMO_FAULTS})`)
     .option('--output-mode <mode>', 'gold output mode: complete (default) or update')
     .option('--trigger <interval>', 'micro-batch trigger interval (default 1s)')
-    .option('--max-records-per-batch <n>', 'upper bound of records per micro-batch')
+    .option(
+      '--max-records-per-batch <n>',
+      `upper bound of records per micro-batch (default 50000; ${DEMO_SPARK_MAX_RECORDS_PER_BATCH} with --engine spark)`,
+    )
     .option('--watermark-delay <duration>', 'watermark delay (default 10m)')
     .option(
       '--stateful-operator-allow-multiple <bool>',
@@ -133,6 +145,7 @@ export function registerDemo(program: Command): Command {
           source?: string;
           engine?: string;
           brokers?: string;
+          maxRecordsPerBatch?: string;
         }>();
         const kind = engineKind(opts.engine);
         const via = opts.source ?? (kind === 'spark' ? 'kafka' : 'bus');
@@ -174,8 +187,9 @@ export function registerDemo(program: Command): Command {
         if (opts.ordersPerHour === undefined && process.env['BREWLINE_ORDERS_PER_HOUR'] === undefined)
           defaults.push({
             path: 'simulator.ordersPerHour',
-            flag: 'the demo default',
-            value: DEMO_ORDERS_PER_HOUR,
+            flag: kind === 'spark' ? 'the Spark demo default' : 'the demo default',
+            // Spark local[2] keeps up with about a quarter of the embedded demo's load on two cores.
+            value: kind === 'spark' ? DEMO_SPARK_ORDERS_PER_HOUR : DEMO_ORDERS_PER_HOUR,
           });
         if (opts.faults === undefined && process.env['BREWLINE_FAULTS'] === undefined)
           defaults.push({
@@ -183,6 +197,32 @@ export function registerDemo(program: Command): Command {
             flag: 'the demo default',
             value: parseFaultSpec(DEMO_FAULTS),
           });
+        // Spark local[2] takes tens of seconds for its first micro-batches whatever their size, and longer for
+        // large ones: small batches bring the first gold and each later update sooner, and a stop at a batch
+        // boundary comes within seconds.
+        if (kind === 'spark' && opts.maxRecordsPerBatch === undefined)
+          defaults.push({
+            path: 'pipeline.maxRecordsPerBatch',
+            flag: 'the Spark demo default',
+            value: DEMO_SPARK_MAX_RECORDS_PER_BATCH,
+          });
+        // A Spark micro-batch takes tens of seconds here: the silence between two is not a stop.
+        if (kind === 'spark') {
+          if (
+            command.getOptionValue('thresholds') === undefined &&
+            process.env['BREWLINE_THRESHOLDS'] === undefined
+          )
+            defaults.push({
+              path: 'monitor.thresholds',
+              flag: 'the Spark demo default',
+              value: DEMO_SPARK_THRESHOLDS,
+            });
+          defaults.push({
+            path: 'monitor.stopAfter',
+            flag: 'the Spark demo default',
+            value: DEMO_SPARK_STOP_AFTER_MS,
+          });
+        }
         // Spark needs a real broker: without --brokers (or KAFKA_BROKERS) the demo runs its own, on loopback.
         const ownBroker =
           kind === 'spark' && opts.brokers === undefined && process.env['KAFKA_BROKERS'] === undefined

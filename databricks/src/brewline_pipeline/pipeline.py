@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from types import FrameType
+from typing import Protocol, TypeVar
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -171,11 +173,56 @@ def _await(queries: Sequence[StreamingQuery]) -> None:
             raise RuntimeError(f"query {query.name} failed: {error}")
 
 
-def _install_stop_signals() -> None:
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
+class Stoppable(Protocol):
+    @property
+    def name(self) -> str: ...
 
-    signal.signal(signal.SIGTERM, stop)
+    def stop(self) -> None: ...
+
+
+Q = TypeVar("Q", bound=Stoppable)
+
+
+class StopRequest:
+    """SIGTERM (brewline's stop, a Databricks cancel) stops the queries from a helper thread.
+
+    Raising in the signal handler instead would interrupt whatever py4j call the main thread is in (its
+    ``awaitTermination``), leaving that gateway connection half-read ("KeyboardInterrupt while sending
+    command") and the ``query.stop()`` after it slow or stuck. ``query.stop()`` from another thread lets each
+    query end at its batch boundary while the main thread's wait returns normally. A second SIGTERM gives up
+    waiting (KeyboardInterrupt), as a second Ctrl+C does.
+    """
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self._queries: list[Stoppable] = []
+        self._lock = threading.Lock()
+
+    def watch(self, query: Q) -> Q:
+        with self._lock:
+            self._queries.append(query)
+            stopping = self.event.is_set()
+        if stopping:
+            query.stop()
+        return query
+
+    def install(self) -> None:
+        signal.signal(signal.SIGTERM, self._on_signal)
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        if self.event.is_set():
+            raise KeyboardInterrupt(f"signal {signum}")
+        self.event.set()
+        threading.Thread(target=self._stop_all, name="brewline-stop", daemon=True).start()
+
+    def _stop_all(self) -> None:
+        with self._lock:
+            queries = list(self._queries)
+        for query in queries:
+            try:
+                query.stop()
+            except Exception as error:  # the query may already have ended or failed: nothing left to stop
+                print(f"brewline: stopping {query.name}: {error}", file=sys.stderr, flush=True)
 
 
 def run_layers(
@@ -190,21 +237,25 @@ def run_layers(
     progress = ProgressWriter(spark, lakehouse, frozenset({f"{prefix}gold"}), echo=True)
     spark.streams.addListener(progress)
     queries: list[StreamingQuery] = []
+    stop = StopRequest()
     try:
-        _install_stop_signals()
+        stop.install()
         if "stream" in layers:
-            queries.append(start_ingest(spark, args, lakehouse, catalog))
+            queries.append(stop.watch(start_ingest(spark, args, lakehouse, catalog)))
             if args.available_now:
                 _await(queries)
-            queries.append(start_gold(spark, args, lakehouse, driver="bronze"))
+            if not stop.event.is_set():
+                queries.append(stop.watch(start_gold(spark, args, lakehouse, driver="bronze")))
         else:
             for layer in layers:
+                if stop.event.is_set():
+                    break
                 if layer == "bronze":
-                    queries.append(start_bronze(spark, args, lakehouse))
+                    queries.append(stop.watch(start_bronze(spark, args, lakehouse)))
                 elif layer == "silver":
-                    queries.append(start_silver(spark, args, lakehouse, catalog))
+                    queries.append(stop.watch(start_silver(spark, args, lakehouse, catalog)))
                 elif layer == "gold":
-                    queries.append(start_gold(spark, args, lakehouse, driver="silver"))
+                    queries.append(stop.watch(start_gold(spark, args, lakehouse, driver="silver")))
                 if args.available_now:
                     _await(queries[-1:])
         _await(queries)

@@ -64,6 +64,11 @@ def local_conf(app_name: str) -> dict[str, str]:
         "spark.pyspark.python": sys.executable,
         "spark.pyspark.driver.python": sys.executable,
     }
+    # Tuning without a code change: BREWLINE_SPARK_CONF="key=value;key=value" (applied last).
+    for item in os.environ.get("BREWLINE_SPARK_CONF", "").split(";"):
+        key, sep, value = item.partition("=")
+        if sep and key.strip():
+            conf[key.strip()] = value.strip()
     jars = prefetched_jars()
     if jars:
         conf["spark.jars"] = ",".join(jars)
