@@ -88,7 +88,7 @@ export async function runDatabricksDemo(options: DatabricksDemoOptions): Promise
       await end.finished;
       stopSimulation.abort();
       await simulationRun.catch((error: unknown) => (failed = error));
-      await model.refresh();
+      await model.refreshAfterNow();
       reporter.finish();
     }
   } finally {

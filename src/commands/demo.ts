@@ -340,7 +340,7 @@ export function registerDemo(program: Command): Command {
           reporter.start();
           await finished;
           await shutdown();
-          await model.refresh();
+          await model.refreshAfterNow();
           reporter.finish();
           if (drainReport) process.stderr.write(`brewline demo: ${drainReport}\n`);
           return (await closeAll()) ? 0 : 1;

@@ -114,7 +114,7 @@ export function registerMonitor(program: Command): Command {
             });
             reporter.start();
             await finished;
-            await model.refresh();
+            await model.refreshAfterNow();
             reporter.finish();
           }
         } finally {

@@ -118,6 +118,15 @@ export class MonitorModel implements MonitorStore {
     for (const listener of [...this.listeners]) listener();
   }
 
+  /**
+   * A reading that starts after this call: waits out one already in flight (it may predate what the caller
+   * just did, e.g. stopping the engine), then reads. For final summaries.
+   */
+  async refreshAfterNow(): Promise<void> {
+    if (this.inFlight) await this.inFlight.catch(() => undefined);
+    await this.refresh();
+  }
+
   /** Takes one reading now (concurrent calls share the one in flight). */
   refresh(): Promise<void> {
     this.inFlight ??= this.read().finally(() => {

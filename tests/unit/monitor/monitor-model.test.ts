@@ -231,6 +231,28 @@ describe('MonitorModel', () => {
     }
   });
 
+  it('takes a final reading that starts after the call, not one already in flight', async () => {
+    const { feed, model } = setup();
+    // Given a reading in flight that saw the engine running
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const running = { ...feed.stream, engine: engineSnapshot({ status: 'running' }) };
+    feed.readStream = async () => {
+      await gate;
+      return running;
+    };
+    const inFlight = model.refresh();
+    // When the engine stops meanwhile and the caller asks for the final reading
+    const stopped = { ...feed.stream, engine: engineSnapshot({ status: 'stopped' }) };
+    const final = model.refreshAfterNow();
+    feed.readStream = async () => stopped;
+    release();
+    await inFlight;
+    await final;
+    // Then the snapshot shows the engine as it is now
+    expect(model.getSnapshot().stream?.engineStatus).toBe('stopped');
+  });
+
   it('raises WARN from an absolute backlog threshold even while lag falls', async () => {
     const { clock, feed, model } = setup();
     // Given a backlog that falls every reading but stays above 10,000 records
