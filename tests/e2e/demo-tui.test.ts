@@ -149,6 +149,57 @@ describe('brewline demo in a 120×40 terminal', () => {
     expect(after).not.toContain('5 Load generator');
   });
 
+  it('drills down at 80×24: an expanded panel scrolls, sorts, reverses and searches every branch', async () => {
+    const drill = 'drill';
+    const drillDir = join(dir, 'drill');
+    const command = `mkdir -p ${drillDir} && cd ${drillDir} && env -u CI node ${BIN} demo --seed 7; echo $? > exit-code; sleep 600`;
+    tmux('new-session', '-d', '-s', drill, '-x', '80', '-y', '24', command);
+    const grab = (): string => tmux('capture-pane', '-p', '-t', drill);
+    const key = (k: string, literal = true): void => {
+      tmux('send-keys', '-t', drill, ...(literal ? ['-l', k] : [k]));
+    };
+    const until = (predicate: (s: string) => boolean, what: string): Promise<string> =>
+      waitForScreen(predicate, SCREEN_WAIT_MS, what, grab);
+    // Given the dashboard with every branch selling
+    await until((s) => /Σ NPR/.test(s) && /partition \d+ lag/.test(s), 'the panels to fill');
+    // When 1 expands the branch panel: a table of every branch, sorted by revenue, top rows first
+    key('1');
+    const expanded = await until((s) => /1–\d+ of \d+ · sort revenue NPR ▼/.test(s), 'the expanded table');
+    const total = Number(/1–\d+ of (\d+) · sort/.exec(expanded)![1]);
+    expect(total).toBeGreaterThan(20);
+    expect(expanded).toMatch(/branch\s+revenue NPR ▼/);
+    for (const line of expanded.replace(/\n$/, '').split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    // G scrolls to the last rows, g back to the first
+    key('G');
+    // (more branches may have made their first sale meanwhile: the count is read again)
+    await until((s) => {
+      const m = /(\d+)–(\d+) of (\d+) · sort/.exec(s);
+      return m !== null && Number(m[1]) > 1 && m[2] === m[3];
+    }, 'the last rows');
+    key('g');
+    await until((s) => /1–\d+ of \d+ · sort/.test(s), 'the first rows');
+    // s sorts on the next column, r reverses it
+    key('s');
+    await until((s) => /sort share ▼/.test(s), 'the sort on share');
+    key('r');
+    await until((s) => /sort share ▲/.test(s), 'the reversed sort');
+    // / searches: only the matching branches stay, out of all of them
+    key('/');
+    await until((s) => s.includes('/▏'), 'the search prompt');
+    key('air');
+    key('Enter', false);
+    const searched = await until((s) => /of \d+ \(\d+ in all\)/.test(s), 'the search');
+    expect(Number(/\((\d+) in all\)/.exec(searched)![1])).toBeGreaterThanOrEqual(total);
+    expect(searched).toMatch(/Airport/);
+    expect(searched).toContain('filter “air”');
+    // Escape goes back to the dashboard; q quits with exit 0
+    key('Escape', false);
+    key('Escape', false);
+    await until((s) => s.includes('5 Load generator'), 'the dashboard');
+    key('q');
+    expect(await exitCode(join(drillDir, 'exit-code'))).toBe('0');
+  });
+
   it('fits 80×24 without overflowing, and quits on q', async () => {
     const small = 'small';
     const smallDir = join(dir, 'small');
