@@ -55,7 +55,7 @@ export async function openLakehouseReader(
   }
   if ((await lakehouseKind(value)) === 'delta') {
     const { DeltaLakehouseReader } = await import('./delta/delta-lakehouse-reader.js');
-    const reader = new DeltaLakehouseReader({ dir: value });
+    const reader = new DeltaLakehouseReader({ dir: value, sandboxed: options.sandboxed ?? false });
     await reader.open();
     return reader;
   }

@@ -1,25 +1,50 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBLakehouse } from '../../src/backends/duckdb/duckdb-lakehouse.js';
 import { removeTempDir, runCli, tempDir } from '../helpers/cli.js';
 
 let dir: string;
-let lakehouse: string;
+let duckdbFile: string;
+let deltaFolder: string;
 beforeAll(async () => {
   dir = tempDir('query-sandbox');
-  lakehouse = join(dir, 'lakehouse.duckdb');
-  const lh = new DuckDBLakehouse({ path: lakehouse, threads: 1 });
+  duckdbFile = join(dir, 'lakehouse.duckdb');
+  const lh = new DuckDBLakehouse({ path: duckdbFile, threads: 1 });
   await lh.open();
   await lh.close();
+  // A Delta lakehouse as the Spark job leaves it, reduced to one empty table: its first commit.
+  deltaFolder = join(dir, 'delta');
+  const log = join(deltaFolder, 'gold', 'hourly_sales', '_delta_log');
+  mkdirSync(log, { recursive: true });
+  const schema = {
+    type: 'struct',
+    fields: [{ name: 'window_start', type: 'timestamp', nullable: true, metadata: {} }],
+  };
+  writeFileSync(
+    join(log, '00000000000000000000.json'),
+    `${JSON.stringify({ protocol: { minReaderVersion: 1, minWriterVersion: 2 } })}\n${JSON.stringify({
+      metaData: {
+        id: 'test',
+        format: { provider: 'parquet', options: {} },
+        schemaString: JSON.stringify(schema),
+        partitionColumns: [],
+        configuration: {},
+        createdTime: 0,
+      },
+    })}\n`,
+  );
   writeFileSync(join(dir, 'secret.txt'), 'top secret\n');
 });
 afterAll(() => removeTempDir(dir));
 
-const query = (sql: string, ...more: string[]) =>
-  runCli(['query', sql, '--lakehouse', lakehouse, ...more], { cwd: dir, timeoutMs: 60_000 });
+describe.each([
+  ['a DuckDB file', () => duckdbFile],
+  ['a Delta folder', () => deltaFolder],
+])('brewline query on %s is truly read-only (issue 10 item 11)', (_kind, lakehouseOf) => {
+  const query = (sql: string, ...more: string[]) =>
+    runCli(['query', sql, '--lakehouse', lakehouseOf(), ...more], { cwd: dir, timeoutMs: 60_000 });
 
-describe('brewline query is truly read-only (issue 10 item 11)', () => {
   it.each([
     ['COPY … TO', `COPY (SELECT 1) TO '${'out.csv'}'`],
     ['EXPORT DATABASE', `EXPORT DATABASE 'exported'`],
@@ -31,6 +56,11 @@ describe('brewline query is truly read-only (issue 10 item 11)', () => {
     ['undoing the sandbox', 'SET enable_external_access = true'],
     ['ATTACH', `ATTACH 'other.duckdb'`],
     ['a write', 'CREATE TABLE gold.x AS SELECT 1'],
+    [
+      'a file inside the lakehouse written by COPY',
+      `COPY (SELECT 1) TO '${'delta/gold/hourly_sales/x.csv'}'`,
+    ],
+    ['reading past the lakehouse folder', `SELECT * FROM read_text('${'delta/../secret.txt'}')`],
   ])('refuses %s with one clear line, exit 2', (_name, sql) => {
     const result = query(sql);
     expect(result.status).toBe(2);
@@ -42,6 +72,13 @@ describe('brewline query is truly read-only (issue 10 item 11)', () => {
     expect(existsSync(join(dir, 'out.csv'))).toBe(false);
     expect(existsSync(join(dir, 'exported'))).toBe(false);
     expect(existsSync(join(dir, 'other.duckdb'))).toBe(false);
+    expect(existsSync(join(dir, 'delta', 'gold', 'hourly_sales', 'x.csv'))).toBe(false);
+  });
+
+  it('reads the lakehouse tables', () => {
+    const result = query('SELECT count(*) AS n FROM gold.hourly_sales', '--json');
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout.trim())).toEqual({ n: 0 });
   });
 
   it('still answers reads, with long values capped in text and whole in --json', () => {

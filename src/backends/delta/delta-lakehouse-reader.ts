@@ -17,7 +17,16 @@ import { duckdbType, quoteIdent, quoteString } from './delta-types.js';
 export interface DeltaLakehouseReaderOptions {
   /** The lakehouse folder: Delta tables at `<dir>/<schema>/<table>/_delta_log`. */
   readonly dir: string;
+  /**
+   * `brewline query`: the user's SQL may read the lakehouse folder and nothing else: no other file, no
+   * extension, no setting, and only reading statements (the in-memory database has no read-only mode, and
+   * the folder itself must stay readable for the views). @default false
+   */
+  readonly sandboxed?: boolean;
 }
+
+/** Statements a sandboxed reader runs: reads (SELECT covers DESCRIBE, SHOW, SUMMARIZE, PRAGMA reads) and EXPLAIN. */
+const READING_STATEMENTS = new Set(['SELECT', 'EXPLAIN']);
 
 /** True when `dir` looks like a Delta lakehouse: some `<schema>/<table>/_delta_log` below it. */
 export function isDeltaLakehouse(dir: string): boolean {
@@ -49,6 +58,7 @@ export class DeltaLakehouseReader implements LakehouseReader {
   readonly kind = 'delta';
   readonly description: string;
   private readonly dir: string;
+  private readonly sandboxed: boolean;
   private instance: DuckDBInstance | undefined;
   private connection: DuckDBConnection | undefined;
   private readonly versions = new Map<string, number>();
@@ -56,6 +66,7 @@ export class DeltaLakehouseReader implements LakehouseReader {
 
   constructor(options: DeltaLakehouseReaderOptions) {
     this.dir = resolve(options.dir);
+    this.sandboxed = options.sandboxed ?? false;
     this.description = `Delta lakehouse ${this.dir}`;
   }
 
@@ -67,7 +78,16 @@ export class DeltaLakehouseReader implements LakehouseReader {
       });
     }
     const { DuckDBInstance } = await import('@duckdb/node-api');
-    this.instance = await DuckDBInstance.create(':memory:');
+    this.instance = await DuckDBInstance.create(
+      ':memory:',
+      this.sandboxed
+        ? {
+            autoload_known_extensions: 'false',
+            autoinstall_known_extensions: 'false',
+            allow_community_extensions: 'false',
+          }
+        : {},
+    );
     this.connection = await this.instance.connect();
     // The embedded lakehouse's layout, for tables the Spark job has not created yet.
     await this.connection.run(`SET TimeZone = 'UTC'; ATTACH ':memory:' AS layout; USE layout;`);
@@ -77,12 +97,19 @@ export class DeltaLakehouseReader implements LakehouseReader {
       `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'layout'`,
     );
     for (const [schema, table] of tables.getRows()) this.layout.add(`${String(schema)}.${String(table)}`);
+    if (this.sandboxed) {
+      // Files below the lakehouse folder only (DuckDB checks each path's prefix), then no more changes.
+      await this.connection.run(
+        `SET allowed_directories = [${quoteString(`${this.dir}/`)}]; SET enable_external_access = false; SET lock_configuration = true;`,
+      );
+    }
     await this.refresh();
   }
 
   async query(sql: string): Promise<QueryResult> {
     await this.open();
     await this.refresh();
+    if (this.sandboxed) await this.refuseWrites(sql);
     const reader = await this.connection!.runAndReadAll(sql);
     return { columns: reader.columnNames(), rows: reader.getRows().map((row) => row.map(toJsonSafe)) };
   }
@@ -92,6 +119,19 @@ export class DeltaLakehouseReader implements LakehouseReader {
     this.connection = undefined;
     this.instance?.closeSync();
     this.instance = undefined;
+  }
+
+  /** Throws unless every statement of `sql` only reads (preparing a statement does not run it). */
+  private async refuseWrites(sql: string): Promise<void> {
+    const { StatementType } = await import('@duckdb/node-api');
+    const statements = await this.connection!.extractStatements(sql);
+    for (let i = 0; i < statements.count; i++) {
+      const prepared = await statements.prepare(i);
+      const type = StatementType[prepared.statementType] ?? String(prepared.statementType);
+      prepared.destroySync();
+      if (!READING_STATEMENTS.has(type))
+        throw new ExternalError(`Permission Error: ${type} statements are refused in read-only mode`);
+    }
   }
 
   /** Points every view at its table's newest version (only tables whose version moved are re-read). */
