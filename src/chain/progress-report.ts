@@ -38,6 +38,9 @@ export function progressLine(p: BatchProgress): string {
  * Pure: fed with batches, read as a `ProgressState` for the progress bar.
  */
 export class AvailableNowProgress {
+  /** What an offset counts: records (Kafka, Event Hubs), bytes (the embedded engine's file source). */
+  constructor(private readonly unit: 'records' | 'bytes' | 'offsets' = 'offsets') {}
+
   private start: Record<string, number> | undefined;
   private target: Record<string, number> | undefined;
   private readonly end: Record<string, number> = {};
@@ -64,7 +67,7 @@ export class AvailableNowProgress {
   /** What the bar shows: offsets processed of those planned (total unknown before the first batch). */
   state(): ProgressState {
     if (this.start === undefined || this.target === undefined) {
-      return { done: 0, total: undefined, unit: 'offsets', detail: 'planning' };
+      return { done: 0, total: undefined, unit: this.unit, detail: 'planning' };
     }
     let done = 0;
     let total = 0;
@@ -73,13 +76,15 @@ export class AvailableNowProgress {
       total += Math.max(0, target - start);
       done += Math.max(0, Math.min(target, this.end[k] ?? start) - start);
     }
-    return { done, total, unit: 'offsets' };
+    return { done, total, unit: this.unit };
   }
 }
 
 export interface ReportProgressOptions {
   /** `--available-now`: show progress towards the data available at start. */
   readonly availableNow?: boolean;
+  /** What the source's offsets count, for the bar's unit. @default 'offsets' */
+  readonly offsetUnit?: 'records' | 'bytes' | 'offsets';
   /** Where the bar goes on a terminal; @default process.stderr */
   readonly stream?: NodeJS.WriteStream;
   /** Passed to the progress printer (tests). */
@@ -103,7 +108,7 @@ export function reportProgress(
   let idle = false;
   const stream = options.stream ?? process.stderr;
   const tty = options.availableNow === true && stream.isTTY === true;
-  const tracker = options.availableNow === true ? new AvailableNowProgress() : undefined;
+  const tracker = options.availableNow === true ? new AvailableNowProgress(options.offsetUnit) : undefined;
   const printer = tracker
     ? new ProgressPrinter({
         stream,

@@ -150,7 +150,12 @@ export function registerPipeline(program: Command): Command {
         });
         const { engine, probe } = choice;
         const write = (line: string): void => void process.stderr.write(`${line}\n`);
-        const unsubscribe = reportProgress(engine, choice.from, write, { availableNow: p.availableNow });
+        const unsubscribe = reportProgress(engine, choice.from, write, {
+          availableNow: p.availableNow,
+          // Kafka and Event Hubs offsets count records; the embedded file source's count bytes; Spark's own
+          // file source offsets count neither.
+          offsetUnit: config.source.kind === 'file' ? (kind === 'embedded' ? 'bytes' : 'offsets') : 'records',
+        });
         // A stop signal while the query is still connecting (a broker or hub that does not answer) has no batch
         // to finish: close the source so its connection attempts end now instead of after their timeouts.
         // Registered before stopOnSignals, which marks the engine as stopping.

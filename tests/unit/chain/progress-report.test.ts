@@ -65,11 +65,11 @@ afterEach(() => {
 describe('available-now progress (issue 13 item 3)', () => {
   it('targets the latest offsets of the first batch and counts the processed offsets', () => {
     // Given a plan of 1,000 offsets over two partitions, from 100 and 0
-    const p = new AvailableNowProgress();
+    const p = new AvailableNowProgress('records');
     expect(p.state().total).toBeUndefined();
     p.add(batch(0, { 0: 100, 1: 0 }, { 0: 300, 1: 100 }, { 0: 700, 1: 400 }));
     // Then 300 of 1,000 are done
-    expect(p.state()).toMatchObject({ done: 300, total: 1_000, unit: 'offsets' });
+    expect(p.state()).toMatchObject({ done: 300, total: 1_000, unit: 'records' });
     // When later batches see newer data arrive, the target stays the plan
     p.add(batch(1, { 0: 300, 1: 100 }, { 0: 700, 1: 400 }, { 0: 900, 1: 500 }));
     expect(p.state()).toMatchObject({ done: 1_000, total: 1_000 });
@@ -83,6 +83,7 @@ describe('available-now progress (issue 13 item 3)', () => {
     const lines: string[] = [];
     const stop = reportProgress(engine, 'file:x', (l) => lines.push(l), {
       availableNow: true,
+      offsetUnit: 'bytes',
       stream,
       now: () => now,
     });
@@ -99,6 +100,9 @@ describe('available-now progress (issue 13 item 3)', () => {
     expect(last.startsWith('\r')).toBe(true);
     expect(last).toContain('50.0%');
     expect(last).toMatch(/ETA/);
+    // A file source's offsets are bytes, and the bar says so
+    expect(last).toContain(' bytes');
+    expect(last).not.toContain('offsets');
     expect(last).not.toContain('\n');
     const text = last.replace('\r', '').replace('\x1b[K', '');
     expect(text.length).toBeLessThan(60);
