@@ -32,6 +32,12 @@ export interface ChainOptions {
    * creates or checks it) before the engine reads it. @default false
    */
   readonly engineAfterSinkOpens?: boolean;
+  /**
+   * Start the load generator only once the engine has started (resolved where it reads from). Needed when the
+   * engine starts at the source's `latest` offsets: orders sent before it resolved them would never be read.
+   * The topic or hub must already exist. Takes precedence over `engineAfterSinkOpens`. @default false
+   */
+  readonly loadAfterEngineStarts?: boolean;
   /** A monitor model over the engine, the simulator, the probe and a reader on the engine's tables. */
   readonly monitor?: ChainMonitorOptions;
   /** @default systemClock */
@@ -84,10 +90,19 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
   }
 
   const stopSimulation = new AbortController();
-  const simulationRun = simulation?.run(stopSimulation.signal);
-  if (simulation && simulationRun && options.engineAfterSinkOpens)
-    await sinkOpened(simulation, simulationRun);
-  const engineRun = engine.run();
+  let simulationRun: Promise<unknown> | undefined;
+  let engineRun: Promise<void>;
+  if (options.loadAfterEngineStarts) {
+    engineRun = engine.run();
+    engineRun.catch(() => undefined);
+    await engineStarted(engine, engineRun);
+    simulationRun = simulation?.run(stopSimulation.signal);
+  } else {
+    simulationRun = simulation?.run(stopSimulation.signal);
+    if (simulation && simulationRun && options.engineAfterSinkOpens)
+      await sinkOpened(simulation, simulationRun);
+    engineRun = engine.run();
+  }
   // Failures surface through engineRun's callers and the snapshot; never as an unhandled rejection.
   engineRun.catch(() => undefined);
   model?.start();
@@ -173,6 +188,22 @@ function ended(engine: PipelineEngine): boolean {
 }
 
 /** Resolves once the simulator's sink is open (its status leaves `starting`); rejects if opening failed. */
+/** Settles once the engine reports `started` (or its run ends, e.g. failing to reach the source). */
+function engineStarted(engine: PipelineEngine, run: Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const unsubscribe = engine.subscribe((event) => {
+      if (event.type === 'started') {
+        unsubscribe();
+        resolve();
+      }
+    });
+    run.then(
+      () => (unsubscribe(), resolve()),
+      () => (unsubscribe(), resolve()),
+    );
+  });
+}
+
 function sinkOpened(store: SimulatorStore, run: Promise<unknown>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const check = (): void => {

@@ -284,22 +284,21 @@ export function registerDemo(program: Command): Command {
         } else {
           sink = await createSink(config.sink);
           source = await createSource(config.source);
-          if (kind === 'spark') {
-            // The Spark engine's lag probe reads the topic as it is created, before the simulator's sink would
-            // create it: let a short-lived sink create (or check) the topic first.
-            const topic = await createSink(config.sink);
-            await topic.open();
-            await topic.close();
-          }
+          // The engine (and the Spark engine's lag probe) reads the topic before the simulator's sink would
+          // create it: let a short-lived sink create (or check) the topic or hub first.
+          const topic = await createSink(config.sink);
+          await topic.open();
+          await topic.close();
         }
+        // A broker keeps earlier demos' orders; this demo's fresh lakehouse shows only its own (its own
+        // broker starts empty).
+        const startingOffsets = via === 'bus' || ownBroker ? 'earliest' : 'latest';
         const { engine, probe } = await createEngine({
           kind,
           config,
           catalog,
           trigger: { kind: 'interval', intervalMs: p.trigger },
-          // A broker keeps earlier demos' orders; this demo's fresh lakehouse shows only its own (its own
-          // broker starts empty).
-          settings: { startingOffsets: via === 'bus' || ownBroker ? 'earliest' : 'latest' },
+          settings: { startingOffsets },
           lakehouse: lakehousePath,
           checkpoint,
           source,
@@ -309,6 +308,8 @@ export function registerDemo(program: Command): Command {
           probe,
           simulation: new Simulation({ ...settings, sink }),
           engineAfterSinkOpens: via !== 'bus',
+          // At `latest`, orders sent before the engine resolved it would be skipped: load starts after it.
+          loadAfterEngineStarts: startingOffsets === 'latest',
           monitor: {
             mode: 'demo',
             source: probe?.description ?? source.description,
