@@ -212,19 +212,29 @@ export class KafkaSink implements Sink {
   private async produce(request: Slice[]): Promise<void> {
     const records = request.length === 1 ? request[0]!.records : request.flatMap((s) => s.records);
     let retries = 0;
+    // What a retry still has to send: partitions the broker acknowledged are not sent again.
+    let pending = records;
+    let freshProducer = false;
     try {
       await retry(
         async (attempt) => {
-          if (attempt > 0 && this.config.idempotent) {
-            // A failed idempotent request may have consumed sequence numbers; a fresh producer id starts clean.
+          if (attempt > 0 && this.config.idempotent && (freshProducer || this.driver?.client === 'kafkajs')) {
+            // The broker no longer accepts this producer's sequence numbers (or, with kafkajs, a failed request
+            // may have consumed some): a fresh producer id starts clean. Otherwise the retry goes through the
+            // same producer with the same sequence numbers, so a batch the broker stored before its answer was
+            // lost (a broker restart) is recognised as a duplicate instead of being written twice.
+            freshProducer = false;
             await this.driver?.close();
             this.driver = await this.connectDriver();
           }
           if (!this.driver) throw new Error('the Kafka sink was closed');
           try {
-            await this.driver.produce(this.connection.topic, records);
+            await this.driver.produce(this.connection.topic, pending);
           } catch (error) {
-            throw toKafkaError(error, `sending ${records.length} messages`, this.where);
+            const acknowledged = acknowledgedPartitions(error);
+            if (acknowledged.size > 0) pending = pending.filter((r) => !acknowledged.has(r.partition));
+            freshProducer = producerStateLost(error);
+            throw toKafkaError(error, `sending ${pending.length} messages`, this.where);
           }
         },
         {
@@ -273,4 +283,37 @@ export class KafkaSink implements Sink {
     this.driver = undefined;
     await this.admin.close();
   }
+}
+
+/**
+ * Partitions a failed produce request was nevertheless acknowledged for (@platformatic/kafka reports them in
+ * `error.produced.offsets`, and has advanced their sequence numbers): a retry must not send them again.
+ */
+function acknowledgedPartitions(error: unknown): Set<number> {
+  const offsets = (error as { produced?: { offsets?: { partition?: unknown }[] } } | null)?.produced?.offsets;
+  const out = new Set<number>();
+  for (const o of offsets ?? []) if (typeof o.partition === 'number') out.add(o.partition);
+  return out;
+}
+
+/** The broker refuses this producer id's sequence or epoch: only a new producer id can send again. */
+function producerStateLost(error: unknown): boolean {
+  return /OUT_OF_ORDER_SEQUENCE|INVALID_PRODUCER_EPOCH|UNKNOWN_PRODUCER_ID|INVALID_PRODUCER_ID_MAPPING|out of order sequence|producer (id|epoch)/i.test(
+    describeChain(error),
+  );
+}
+
+function describeChain(error: unknown): string {
+  const parts: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (e: unknown, depth: number): void => {
+    if (depth > 6 || e === null || typeof e !== 'object' || seen.has(e)) return;
+    seen.add(e);
+    const o = e as { message?: unknown; code?: unknown; apiId?: unknown; errors?: unknown; cause?: unknown };
+    for (const v of [o.message, o.code, o.apiId]) if (typeof v === 'string') parts.push(v);
+    if (Array.isArray(o.errors)) for (const inner of o.errors) walk(inner, depth + 1);
+    walk(o.cause, depth + 1);
+  };
+  walk(error, 0);
+  return parts.join(' | ');
 }
