@@ -34,7 +34,7 @@ export interface SparkEngineOptions {
   };
   /** The venv interpreter; found (and the venv created) by scripts/python/ensure-env.mjs when absent. */
   readonly python?: string;
-  /** After a stop request, how long the job may finish its batch before it is killed. @default 30_000 */
+  /** After a stop request, how long the job may finish its batch before it is killed. @default 120_000 */
   readonly stopTimeoutMs?: number;
   /** Another entry point than `tasks/stream.py` (tests: a stand-in job speaking the same protocol). */
   readonly script?: { readonly path: string; readonly pythonPath: string };

@@ -21,7 +21,10 @@ export interface SparkJobOptions {
   readonly logDir: string;
   readonly cwd: string;
   readonly onEvent: (event: SparkJobEvent) => void;
-  /** After SIGTERM, how long the job may take to finish its batch before it is killed. @default 30_000 */
+  /**
+   * After SIGTERM, how long the job may take to finish its batch before it is killed. A batch of this pipeline
+   * takes 20–30 s on two idle cores and several times that on a loaded machine. @default 120_000
+   */
   readonly stopTimeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -39,6 +42,9 @@ export interface SparkJobExit {
  * `stop()` asks it to finish the batch in progress (SIGTERM), then kills the whole group after a bounded
  * wait. The JVM is the Python process's child and exits with it (py4j's gateway watches its stdin).
  */
+/** How long a stopping Spark job may finish its batch in progress before it is killed. */
+export const SPARK_STOP_TIMEOUT_MS = 120_000;
+
 export class SparkJob {
   readonly logPath: string;
   private readonly options: SparkJobOptions;
@@ -105,7 +111,7 @@ export class SparkJob {
       // already gone
     }
     if (!this.killTimer) {
-      this.killTimer = setTimeout(() => this.kill(), this.options.stopTimeoutMs ?? 30_000);
+      this.killTimer = setTimeout(() => this.kill(), this.options.stopTimeoutMs ?? SPARK_STOP_TIMEOUT_MS);
       this.killTimer.unref();
     }
   }
