@@ -31,6 +31,26 @@ function collect(error: unknown, facts: ErrorFacts, depth = 0): void {
   if ('originalError' in e) collect(e['originalError'], facts, depth + 1);
 }
 
+/**
+ * The broker refuses this producer id's sequence numbers or epoch (idempotent producer): only a new producer
+ * id can send again.
+ */
+export function producerStateLost(error: unknown): boolean {
+  const facts: ErrorFacts = { texts: [], codes: new Set(), retriable: undefined };
+  collect(error, facts);
+  return (
+    [
+      'OUT_OF_ORDER_SEQUENCE_NUMBER',
+      'INVALID_PRODUCER_EPOCH',
+      'UNKNOWN_PRODUCER_ID',
+      'INVALID_PRODUCER_ID_MAPPING',
+    ].some((c) => facts.codes.has(c)) ||
+    /OUT_OF_ORDER_SEQUENCE|INVALID_PRODUCER_EPOCH|UNKNOWN_PRODUCER_ID|out of order sequence|producer (id|epoch)/i.test(
+      facts.texts.join(' | '),
+    )
+  );
+}
+
 const TLS_CODES = [
   'EPROTO',
   'DEPTH_ZERO_SELF_SIGNED_CERT',

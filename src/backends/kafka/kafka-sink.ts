@@ -9,7 +9,7 @@ import { retry } from '../../retry.js';
 import { partitionForKey } from '../partitioner.js';
 import type { OutgoingMessage, Rejection, SendReceipt, Sink, SinkCapabilities } from '../types.js';
 import { KafkaTopicAdmin } from './kafka-admin.js';
-import { classifyKafkaError, toKafkaError } from './kafka-errors.js';
+import { classifyKafkaError, producerStateLost, toKafkaError } from './kafka-errors.js';
 import { createProducerDriver, type ProduceRecord, type ProducerDriver } from './producer-drivers.js';
 
 /** What one `send` call waits for: its records, and how its produce request(s) went. */
@@ -294,26 +294,4 @@ function acknowledgedPartitions(error: unknown): Set<number> {
   const out = new Set<number>();
   for (const o of offsets ?? []) if (typeof o.partition === 'number') out.add(o.partition);
   return out;
-}
-
-/** The broker refuses this producer id's sequence or epoch: only a new producer id can send again. */
-function producerStateLost(error: unknown): boolean {
-  return /OUT_OF_ORDER_SEQUENCE|INVALID_PRODUCER_EPOCH|UNKNOWN_PRODUCER_ID|INVALID_PRODUCER_ID_MAPPING|out of order sequence|producer (id|epoch)/i.test(
-    describeChain(error),
-  );
-}
-
-function describeChain(error: unknown): string {
-  const parts: string[] = [];
-  const seen = new Set<unknown>();
-  const walk = (e: unknown, depth: number): void => {
-    if (depth > 6 || e === null || typeof e !== 'object' || seen.has(e)) return;
-    seen.add(e);
-    const o = e as { message?: unknown; code?: unknown; apiId?: unknown; errors?: unknown; cause?: unknown };
-    for (const v of [o.message, o.code, o.apiId]) if (typeof v === 'string') parts.push(v);
-    if (Array.isArray(o.errors)) for (const inner of o.errors) walk(inner, depth + 1);
-    walk(o.cause, depth + 1);
-  };
-  walk(error, 0);
-  return parts.join(' | ');
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyKafkaError, toKafkaError } from '../../../src/backends/kafka/kafka-errors.js';
+import {
+  classifyKafkaError,
+  producerStateLost,
+  toKafkaError,
+} from '../../../src/backends/kafka/kafka-errors.js';
 import { ExternalError } from '../../../src/errors.js';
 
 describe('Kafka error translation', () => {
@@ -46,5 +50,18 @@ describe('Kafka error translation', () => {
       retriable: true,
     });
     expect(classifyKafkaError(new Error('odd')).retriable).toBe(false);
+  });
+});
+
+describe('producerStateLost', () => {
+  it('is true only when the broker refuses the producer id, at any depth of a library error', () => {
+    const nested = new AggregateError([
+      Object.assign(new Error('x'), { apiId: 'OUT_OF_ORDER_SEQUENCE_NUMBER' }),
+    ]);
+    expect(producerStateLost(nested)).toBe(true);
+    expect(producerStateLost(Object.assign(new Error('y'), { code: 'INVALID_PRODUCER_EPOCH' }))).toBe(true);
+    expect(producerStateLost(Object.assign(new Error('Connection closed'), { code: 'ECONNRESET' }))).toBe(
+      false,
+    );
   });
 });
