@@ -94,8 +94,7 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
   let engineRun: Promise<void>;
   if (options.loadAfterEngineStarts) {
     engineRun = engine.run();
-    engineRun.catch(() => undefined);
-    await engineStarted(engine, engineRun);
+    await engineStarted(engine, engineRun); // handles a rejection while waiting
     simulationRun = simulation?.run(stopSimulation.signal);
   } else {
     simulationRun = simulation?.run(stopSimulation.signal);
