@@ -392,7 +392,15 @@ export async function startKafkaBroker(options = {}) {
   }
 
   const out = openSync(join(dir, 'stdout.log'), 'a');
-  const child = spawn('java', javaArgs(dir, heapMb, 'kafka.Kafka', [properties]), {
+  const java = ['java', ...javaArgs(dir, heapMb, 'kafka.Kafka', [properties])];
+  // `ignoreTerminalSignals` (the demo's own broker): Ctrl+C in a terminal sends SIGINT to the whole
+  // foreground process group, and closing it SIGHUP; the broker must outlive both until its owner has
+  // drained and stopped the pipeline, then stops it with SIGTERM. Ignored signals stay ignored across exec,
+  // and the JVM installs no shutdown handler for a signal it starts with ignored.
+  const [command, ...args] = options.ignoreTerminalSignals
+    ? ['sh', '-c', 'trap "" INT HUP; exec "$@"', 'sh', ...java]
+    : java;
+  const child = spawn(command, args, {
     detached: options.detached ?? false,
     stdio: ['ignore', out, out],
   });

@@ -10,7 +10,12 @@ export interface DemoBroker {
 }
 
 interface BrokerModule {
-  startKafkaBroker(options: { quiet?: boolean; heapMb?: number; timeoutMs?: number }): Promise<{
+  startKafkaBroker(options: {
+    quiet?: boolean;
+    heapMb?: number;
+    timeoutMs?: number;
+    ignoreTerminalSignals?: boolean;
+  }): Promise<{
     readonly pid: number;
     readonly bootstrap: string;
   }>;
@@ -31,7 +36,13 @@ export async function startDemoBroker(): Promise<DemoBroker> {
   }
   process.stderr.write('brewline demo: starting a local Kafka broker (pass --brokers to use yours)\n');
   const mod = (await import(script)) as BrokerModule;
-  const broker = await mod.startKafkaBroker({ quiet: true, heapMb: 512, timeoutMs: 120_000 });
+  const broker = await mod.startKafkaBroker({
+    quiet: true,
+    heapMb: 512,
+    timeoutMs: 120_000,
+    // A Ctrl+C reaches the whole process group: the demo stops its broker last, after the pipeline.
+    ignoreTerminalSignals: true,
+  });
   const address = broker.bootstrap;
   const kill = (): void => {
     try {

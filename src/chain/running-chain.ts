@@ -1,5 +1,6 @@
-import type { LagProbe } from '../backends/types.js';
+import type { LagProbe, PartitionPosition } from '../backends/types.js';
 import { systemClock, type Clock } from '../domain/clock.js';
+import { redact } from '../errors.js';
 import { LocalFeed } from '../monitor/local-feed.js';
 import { MonitorModel, type MonitorModelOptions } from '../monitor/monitor-model.js';
 import type { Simulation } from '../simulator/index.js';
@@ -112,12 +113,14 @@ export async function startChain(options: ChainOptions): Promise<RunningChain> {
     engineRun,
     async stop(drainTimeoutMs = 0): Promise<DrainReport | undefined> {
       stopSimulation.abort();
-      await simulationRun;
-      const report =
-        probe && drainTimeoutMs > 0 ? await drain(engine, probe, clock, drainTimeoutMs) : undefined;
-      engine.stop();
-      await engineRun.catch(() => undefined);
-      return report;
+      try {
+        await simulationRun;
+        return probe && drainTimeoutMs > 0 ? await drain(engine, probe, clock, drainTimeoutMs) : undefined;
+      } finally {
+        // Whatever the load generator's end or the drain threw, the engine is stopped and waited for.
+        engine.stop();
+        await engineRun.catch(() => undefined);
+      }
     },
     async close(): Promise<boolean> {
       await model?.stop();
@@ -135,6 +138,8 @@ export interface DrainReport {
   /** Offsets (records, for dense sources) the engine had not processed when the drain ended. */
   readonly behind: number;
   readonly waitedMs: number;
+  /** Why the source could not be read when the drain gave up (e.g. the broker went away). */
+  readonly sourceError?: string;
 }
 
 /**
@@ -152,22 +157,32 @@ export async function drain(
   const started = clock.now();
   let lastProgressAt = started;
   let lastDone = Number.NEGATIVE_INFINITY;
+  let positions: readonly PartitionPosition[] | undefined;
+  let sourceError: string | undefined;
   for (;;) {
-    const positions = await probe.positions();
+    // A source that cannot be read (the broker went away) is no progress, not a reason to hang or throw:
+    // the last positions read still say how much was left.
+    try {
+      positions = await probe.positions();
+      sourceError = undefined;
+    } catch (error) {
+      sourceError = firstLine(error);
+    }
     const committed = engine.getSnapshot().committedOffsets;
-    const behind = positions.reduce(
+    const behind = (positions ?? []).reduce(
       (sum, p) => sum + Math.max(0, p.latest - (committed[String(p.partition)] ?? 0)),
       0,
     );
     const waitedMs = clock.now() - started;
-    if (caughtUp(positions, committed)) return { caughtUp: true, behind: 0, waitedMs };
+    if (positions && sourceError === undefined && caughtUp(positions, committed))
+      return { caughtUp: true, behind: 0, waitedMs };
     const done = Object.values(committed).reduce((sum, o) => sum + o, 0);
     if (done > lastDone) {
       lastDone = done;
       lastProgressAt = clock.now();
     }
     if (ended(engine) || clock.now() - lastProgressAt >= idleTimeoutMs || waitedMs >= maxMs) {
-      return { caughtUp: false, behind, waitedMs };
+      return { caughtUp: false, behind, waitedMs, ...(sourceError === undefined ? {} : { sourceError }) };
     }
     await clock.sleep(100);
   }
@@ -178,7 +193,12 @@ export function drainLine(report: DrainReport): string {
   const seconds = (report.waitedMs / 1000).toFixed(1);
   return report.caughtUp
     ? `drained: the pipeline processed everything that was sent (waited ${seconds} s)`
-    : `drain gave up after ${seconds} s without progress: ${report.behind.toLocaleString('en-US')} records were sent but not processed`;
+    : `drain gave up after ${seconds} s without progress: ${report.behind.toLocaleString('en-US')} records were sent but not processed` +
+        (report.sourceError === undefined ? '' : ` (the source could not be read: ${report.sourceError})`);
+}
+
+function firstLine(error: unknown): string {
+  return redact((error instanceof Error ? error.message : String(error)).split('\n')[0]!);
 }
 
 function ended(engine: PipelineEngine): boolean {

@@ -11,7 +11,8 @@ import { DATABRICKS_LAKEHOUSE } from '../backends/lakehouse-readers.js';
 import { drainLine, startChain } from '../chain/running-chain.js';
 import type { FlagValue } from '../config/load.js';
 import { parseFaultSpec } from '../config/simulator-config.js';
-import { ConfigError } from '../errors.js';
+import { parseDuration } from '../domain/time.js';
+import { ConfigError, redact } from '../errors.js';
 import { HeadlessReporter } from '../monitor/headless-reporter.js';
 import { Simulation, simulationSettings } from '../simulator/index.js';
 import { showDashboard, untilStopped, viewOptions } from './view-options.js';
@@ -48,9 +49,20 @@ export const DEMO_SPEED = 1440;
 export const DEMO_ORDERS_PER_HOUR = 2500;
 /** `demo --engine spark`: chain-wide orders per simulated peak hour (Spark local[2] must keep up). */
 export const DEMO_SPARK_ORDERS_PER_HOUR = 600;
-/** `demo --engine spark`: health thresholds for batches that take tens of seconds (see `--thresholds`). */
-export const DEMO_SPARK_THRESHOLDS =
-  'lag=2m/10m,backlog=20000/200000,watermark-gap=3h/12h,since-batch=90s/5m';
+/**
+ * `demo --engine spark`: health thresholds for batches that take tens of seconds (see `--thresholds`). The
+ * watermark gap is in simulated time, so it scales with the speed: a pipeline 2 (10) real minutes behind a
+ * simulation at speed 1440 is 48 (240) simulated hours behind — the same tolerance as `lag`.
+ */
+export function sparkDemoThresholds(speed: number): string {
+  const hours = (realMinutes: number): string => `${Math.max(1, Math.round((speed * realMinutes) / 60))}h`;
+  return `lag=2m/10m,backlog=20000/200000,watermark-gap=${hours(2)}/${hours(10)},since-batch=90s/5m`;
+}
+/**
+ * `demo --engine spark`: how long the trend rules look back (STALL: offset stuck; WARN: lag never falls), in
+ * real time. One Spark batch takes 15–30 s here, and between two the offset is rightly "stuck".
+ */
+export const DEMO_SPARK_VERDICT_SPAN_MS = 75_000;
 /** `demo --engine spark`: the engine's silence that counts as STOP. */
 export const DEMO_SPARK_STOP_AFTER_MS = 90_000;
 /** `demo --engine spark`: records per micro-batch unless --max-records-per-batch says otherwise. */
@@ -140,6 +152,7 @@ export function registerDemo(program: Command): Command {
           lakehouse?: string;
           speed?: string;
           rate?: string;
+          refresh?: string;
           faults?: string;
           ordersPerHour?: string;
           source?: string;
@@ -215,8 +228,16 @@ export function registerDemo(program: Command): Command {
             defaults.push({
               path: 'monitor.thresholds',
               flag: 'the Spark demo default',
-              value: DEMO_SPARK_THRESHOLDS,
+              value: sparkDemoThresholds(numericSpeed(opts.speed ?? process.env['BREWLINE_SPEED'])),
             });
+          defaults.push({
+            path: 'monitor.verdictWindow',
+            flag: 'the Spark demo default',
+            value: Math.min(
+              1000,
+              Math.max(10, Math.ceil(DEMO_SPARK_VERDICT_SPAN_MS / refreshMs(opts.refresh))),
+            ),
+          });
           defaults.push({
             path: 'monitor.stopAfter',
             flag: 'the Spark demo default',
@@ -326,6 +347,8 @@ export function registerDemo(program: Command): Command {
         const end = untilStopped(wallMs);
         /** How the drain after the load generator stopped ended (printed to stderr). */
         let drainReport: string | undefined;
+        /** The load generator's error, if it failed. */
+        let loadError: string | undefined;
         const { finished, finish } = end;
         chain.engineRun.catch(() => finish());
         if (format === 'tui') {
@@ -357,8 +380,13 @@ export function registerDemo(program: Command): Command {
         /** Stops the load generator, lets the engine process what was sent (bounded), then stops it. */
         async function shutdown(): Promise<void> {
           end.dispose();
-          const drained = await chain.stop(DRAIN_TIMEOUT_MS);
-          if (drained) drainReport = drainLine(drained);
+          try {
+            const drained = await chain.stop(DRAIN_TIMEOUT_MS);
+            if (drained) drainReport = drainLine(drained);
+          } catch (error) {
+            // The load generator failed (the engine is stopped all the same): report it, then close everything.
+            loadError = redact(error instanceof Error ? error.message : String(error));
+          }
         }
 
         /** Closes everything; false when the engine failed (its error is printed). */
@@ -366,12 +394,14 @@ export function registerDemo(program: Command): Command {
           const ok = await chain.close();
           await ownBroker?.stop();
           dropBus(BUS_NAME);
+          if (loadError !== undefined)
+            process.stderr.write(`brewline demo: the load generator failed: ${loadError}\n`);
           if (!ok) {
             process.stderr.write(
               `brewline demo: the pipeline failed: ${engine.getSnapshot().error ?? 'unknown error'}\n`,
             );
           }
-          return ok;
+          return ok && loadError === undefined;
         }
       }),
     );
@@ -395,6 +425,18 @@ function brokerFlags(command: Command, via: 'bus' | 'kafka' | 'eventhubs'): Flag
       ...flagValues(command, { partitions: 'sink.partitions' }),
     ];
   return [...kinds, ...both({ hub: 'hub', namespace: 'namespace' })];
+}
+
+/** The simulation speed the Spark demo's thresholds assume: the flag's number, else the demo's default. */
+function numericSpeed(text: string | undefined): number {
+  const speed = text === undefined ? NaN : Number(text);
+  return Number.isFinite(speed) && speed > 0 ? speed : DEMO_SPEED;
+}
+
+/** The dashboard's refresh interval for sizing the verdict window (1 s unless --refresh parses). */
+function refreshMs(text: string | undefined): number {
+  const ms = text === undefined ? undefined : parseDuration(text);
+  return ms !== undefined && ms >= 100 ? ms : 1000;
 }
 
 /** A path as the user would type it from here. */

@@ -47,7 +47,7 @@ export async function showDashboard(
   await dashboard.done;
 }
 
-/** What ends a view: Ctrl+C / SIGTERM, `--duration`, or whoever calls `finish` (quitting the dashboard). */
+/** What ends a view: Ctrl+C / SIGTERM / SIGHUP, `--duration`, or whoever calls `finish` (quitting the dashboard). */
 export interface RunEnd {
   finished: Promise<void>;
   finish: () => void;
@@ -61,6 +61,8 @@ export function untilStopped(wallMs: number | undefined): RunEnd {
   const onSignal = (): void => finish();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A closed terminal: stop as on Ctrl+C (children such as the demo's broker are stopped, not orphaned).
+  process.on('SIGHUP', onSignal);
   const timer = wallMs === undefined ? undefined : setTimeout(finish, wallMs);
   return {
     finished,
@@ -69,6 +71,7 @@ export function untilStopped(wallMs: number | undefined): RunEnd {
       if (timer) clearTimeout(timer);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
     },
   };
 }

@@ -199,13 +199,19 @@ export function deriveStream(
     const observation: LagObservation = { atMs: reading.atMs, offset: p.committed, lag };
     const window = pushObservation(previous, observation, options.window);
     next.set(p.partition, window);
-    const v = partitionVerdict({
+    const judged = partitionVerdict({
       observations: window,
       window: options.window,
       nowMs: reading.atMs,
       lastProgressMs: engine?.lastEventAtMs,
       stopAfterMs: options.stopAfterMs,
     });
+    // An engine still starting (a JVM, a Spark session) has read nothing yet: an unmoved offset is no STALL
+    // and a rising lag no WARN. Silence beyond stopAfter is still a STOP; thresholds still apply.
+    const v =
+      engine?.status === 'starting' && (judged.verdict === 'STALL' || judged.verdict === 'WARN')
+        ? { verdict: 'OK' as const, reason: '' }
+        : judged;
     const before = previous[previous.length - 1];
     const earlier = previous[previous.length - 2];
     partitions.push({

@@ -84,18 +84,30 @@ export interface CliProcess {
   readonly exited: Promise<CliExit>;
   /** Sends `signal` unless the process already ended, then waits for it to end. @default 'SIGKILL' */
   stop(signal?: NodeJS.Signals): Promise<CliExit>;
+  /**
+   * Sends `signal` to the process's whole group, as a terminal's Ctrl+C does to its foreground group
+   * (with `ownProcessGroup`), then waits for the CLI to end.
+   */
+  signalGroup(signal: NodeJS.Signals): Promise<CliExit>;
+}
+
+/** Options of a CLI started in the background. */
+export interface SpawnCliOptions extends CliOptions {
+  /** Start it as the leader of its own process group, like a command typed in a terminal. @default false */
+  ownProcessGroup?: boolean;
 }
 
 /**
  * Starts `brewline <args>` without waiting for it: for long-running commands, and for commands that talk to
  * a server living in this test process (a blocking run would starve it).
  */
-export function spawnCli(args: readonly string[], options: CliOptions): CliProcess {
+export function spawnCli(args: readonly string[], options: SpawnCliOptions): CliProcess {
   ensureBuilt();
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
   let stdout = '';
   let stderr = '';
@@ -119,6 +131,18 @@ export function spawnCli(args: readonly string[], options: CliOptions): CliProce
     exited,
     stop(signal = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+    signalGroup(signal) {
+      if (!options.ownProcessGroup)
+        throw new Error('signalGroup needs spawnCli(…, { ownProcessGroup: true })');
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          // the group is gone already
+        }
+      }
       return exited;
     },
   };

@@ -57,3 +57,43 @@ describe('drain after the load generator stops (issue 10 item 11)', () => {
     );
   });
 });
+
+describe('drain when the source goes away (the broker died with the Ctrl+C)', () => {
+  it('gives up after the idle bound with the last known backlog and the reason, instead of throwing', async () => {
+    // Given a probe that answered once and then cannot reach its broker
+    const clock = new VirtualClock(0);
+    let calls = 0;
+    const probe = {
+      kind: 'test',
+      description: 'test',
+      positions: async (): Promise<PartitionPosition[]> => {
+        if (calls++ > 0) throw new Error('cannot reach Kafka while listing partition offsets\n  cause: x');
+        return [{ partition: 0, earliest: 0, latest: 500 }];
+      },
+      close: async () => undefined,
+    } as LagProbe;
+    const result = drain(
+      engineAt(() => ({ 0: 400 })),
+      probe,
+      clock,
+      10_000,
+    );
+    let report: Awaited<typeof result> | undefined;
+    let failure: unknown;
+    result.then(
+      (r) => (report = r),
+      (e: unknown) => (failure = e),
+    );
+    while (!report && failure === undefined) {
+      await clock.untilSleeping();
+      await clock.advance(1_000);
+    }
+    // Then it reports what it knew and why it could not know more
+    expect(failure).toBeUndefined();
+    expect(report).toMatchObject({ caughtUp: false, behind: 100 });
+    expect(drainLine(report!)).toBe(
+      'drain gave up after 10.0 s without progress: 100 records were sent but not processed ' +
+        '(the source could not be read: cannot reach Kafka while listing partition offsets)',
+    );
+  });
+});

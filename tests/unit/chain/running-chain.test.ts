@@ -59,3 +59,23 @@ describe('startChain', () => {
     await running.stop();
   });
 });
+
+describe('RunningChain.stop', () => {
+  it('stops the engine even when the load generator ended with an error (the broker went away)', async () => {
+    // Given a chain whose load generator failed
+    const log: string[] = [];
+    const { engine, simulation } = fakes(log);
+    let stopped = false;
+    const failing = {
+      ...simulation,
+      run: async () => {
+        throw new Error('cannot reach Kafka');
+      },
+    } as unknown as Simulation;
+    const watched = { ...engine, stop: () => ((stopped = true), engine.stop()) } as PipelineEngine;
+    const running = await startChain({ engine: watched, simulation: failing });
+    // When the chain is stopped, the error surfaces and the engine is stopped all the same
+    await expect(running.stop()).rejects.toThrow('cannot reach Kafka');
+    expect(stopped).toBe(true);
+  });
+});

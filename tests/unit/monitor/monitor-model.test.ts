@@ -160,6 +160,31 @@ describe('MonitorModel', () => {
     expect(model.getSnapshot().stream?.verdict).toBe('STOP');
   });
 
+  it('calls no STALL while the engine is still starting (it has read nothing yet), and STOP after stopAfter', async () => {
+    const { clock, feed, model } = setup();
+    // Given an engine starting (a Spark session coming up) while orders arrive, reporting each second
+    const started = clock.now();
+    for (let i = 0; i < 4; i++) {
+      feed.stream = streamReading(
+        clock.now(),
+        [{ partition: 0, latest: 10 + i, committed: 0, oldestUnprocessedMs: started }],
+        engineSnapshot({ status: 'starting', lastEventAtMs: clock.now() }),
+      );
+      await model.refresh();
+      await clock.advance(1000);
+    }
+    // Then the unmoved offset over a full window is no STALL yet
+    expect(model.getSnapshot().stream?.verdict).toBe('OK');
+    // But once it is running and still stuck, it is
+    feed.stream = streamReading(
+      clock.now(),
+      [{ partition: 0, latest: 20, committed: 0, oldestUnprocessedMs: started }],
+      engineSnapshot({ status: 'running', lastEventAtMs: clock.now() }),
+    );
+    await model.refresh();
+    expect(model.getSnapshot().stream?.verdict).toBe('STALL');
+  });
+
   it('calls a failed engine STOP whatever the lag', async () => {
     const { feed, model } = setup();
     feed.stream = streamReading(
