@@ -7,6 +7,10 @@ JSON columns of ``ops.stream_progress`` are STRING holding JSON text.
 
 from __future__ import annotations
 
+import json
+import os
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +126,68 @@ TABLES: dict[str, StructType] = {
 }
 
 
+ENGINE_INFO = "brewline_pipeline"
+
+
+def create_local_table(path: Path, schema: StructType) -> bool:
+    """Creates an empty Delta table in a local folder by writing its first commit (protocol 1/2, the schema,
+    no partitions) as the Delta protocol specifies; False if the table exists. Milliseconds, where Spark's
+    ``DeltaTable.createIfNotExists`` takes about 2 s per table (a job and a checkpoint scan each): seven
+    tables were 12-16 s of every local start. Atomic and safe against a concurrent creator: the commit is
+    written aside and linked into place, which fails if version 0 exists (what Delta's local log store does).
+    """
+    log = path / "_delta_log"
+    first = log / f"{0:020d}.json"
+    if log.is_dir() and any(_is_log_file(p.name) for p in log.iterdir()):
+        return False  # a table (its early commits may be gone after log cleanup: checkpoints remain)
+    log.mkdir(parents=True, exist_ok=True)
+    now = int(time.time() * 1000)
+    actions = [
+        {
+            "commitInfo": {
+                "timestamp": now,
+                "operation": "CREATE TABLE",
+                "operationParameters": {
+                    "partitionBy": "[]",
+                    "description": None,
+                    "isManaged": "false",
+                    "properties": "{}",
+                },
+                "isolationLevel": "Serializable",
+                "isBlindAppend": True,
+                "operationMetrics": {},
+                "engineInfo": ENGINE_INFO,
+                "txnId": str(uuid.uuid4()),
+            }
+        },
+        {
+            "metaData": {
+                "id": str(uuid.uuid4()),
+                "format": {"provider": "parquet", "options": {}},
+                "schemaString": schema.json(),
+                "partitionColumns": [],
+                "configuration": {},
+                "createdTime": now,
+            }
+        },
+        {"protocol": {"minReaderVersion": 1, "minWriterVersion": 2}},
+    ]
+    aside = log / f".{first.name}.{uuid.uuid4().hex}.tmp"
+    aside.write_text("".join(json.dumps(a, separators=(",", ":")) + "\n" for a in actions), encoding="utf-8")
+    try:
+        os.link(aside, first)
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        aside.unlink(missing_ok=True)
+
+
+def _is_log_file(name: str) -> bool:
+    """A commit, checkpoint or checksum of a Delta log (``000…N.json``, ``.checkpoint…parquet``, ``_last_checkpoint``)."""
+    return name[:1].isdigit() or name == "_last_checkpoint"
+
+
 @dataclass(frozen=True)
 class Lakehouse:
     """Where the tables live: a local folder (``root``) or a Unity Catalog (``catalog``)."""
@@ -157,7 +223,8 @@ class Lakehouse:
                 spark.sql(f"CREATE SCHEMA IF NOT EXISTS {self.catalog}.{schema}")
 
         def create(table: str) -> None:
-            if self.catalog is None and (Path(self.location(table)) / "_delta_log").is_dir():
+            if self.catalog is None:
+                create_local_table(Path(self.location(table)), TABLES[table])
                 return
             builder = DeltaTable.createIfNotExists(spark)
             if self.catalog is not None:
