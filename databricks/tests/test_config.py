@@ -50,3 +50,12 @@ def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         parse_args(["--source", "s3://x"], "test", "test")
     assert exit_info.value.code == 2
     assert "--source must be kafka or file:PATH" in capsys.readouterr().err
+
+
+def test_offset_log_batch_watermark() -> None:
+    from brewline_pipeline.checkpoint import parse_batch_watermark_ms
+
+    text = 'v1\n{"batchWatermarkMs":4500000,"batchTimestampMs":1796142537479,"conf":{}}\n{"reservoirVersion":2}\n'
+    assert parse_batch_watermark_ms(text) == 4_500_000
+    with pytest.raises(ValueError, match="offset log"):
+        parse_batch_watermark_ms("{}")

@@ -180,3 +180,21 @@ def test_stream_shape_update_mode_drops_the_very_late_order_with_wm_n_minus_1(
     assert dropped == {"gold.branch_revenue": 1, "gold.product_popularity": 2, "gold.hourly_sales": 1}
     assert gold[2]["num_rows_dropped_by_watermark"] == 4
     assert all(gold[b]["num_rows_dropped_by_watermark"] == 0 for b in (0, 1))
+    # The dropped order is recorded for verify: which order, its window, the watermark that filtered it
+    drops = lakehouse.read(spark, "ops.watermark_drops").collect()
+    assert [
+        (
+            d["query_name"],
+            d["batch_id"],
+            d["order_id"],
+            d["event_time"],
+            d["window_start"],
+            d["watermark"],
+            d["lines"],
+        )
+        for d in drops
+    ] == [("gold", 2, "very-late", datetime(2026, 1, 1, 0, 5), W_PREV, W[1], 2)]
+    settings = lakehouse.read(spark, "ops.query_settings").collect()
+    assert [(s["query_name"], s["output_mode"], s["stateful_operator_allow_multiple"]) for s in settings] == [
+        ("gold", "update", True)
+    ]

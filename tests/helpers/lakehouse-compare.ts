@@ -15,6 +15,9 @@ export const COMPARED: Readonly<Record<string, string>> = {
     'SELECT order_id, event_time, branch, terminal_id, mode_of_payment, line_no, item_id, item_name, category, unit_price, quantity, line_amount, order_total, source_partition, source_offset FROM silver.order_items ORDER BY 1, 6',
   'silver.quarantine':
     'SELECT source_partition, source_offset, reason FROM silver.quarantine ORDER BY 1, 2, 3',
+  // Update mode's dropped orders (the query's name is each engine's own, so it is left out).
+  'ops.watermark_drops':
+    'SELECT batch_id, order_id, event_time, window_start, watermark, lines FROM ops.watermark_drops ORDER BY 2, 1',
 };
 
 export type Rows = string[][];

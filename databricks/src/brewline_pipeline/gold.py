@@ -22,6 +22,8 @@ Sinks (foreachBatch, idempotent per batch): complete mode overwrites each table 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -57,8 +59,19 @@ def _typed_null(dtype: str) -> Column:
     return F.lit(None).cast(dtype)
 
 
+#: ``tbl`` of the pass-through rows (update mode): the batch's own input lines, unaggregated, from which the
+#: sink records the orders the late-row filter dropped. Not a gold table; no stateful operator.
+LINES_TBL = "_lines"
+
+
 def gold_aggregates(lines: DataFrame, spec: GoldSpec) -> DataFrame:
-    """Silver lines (streaming or static) -> the three aggregations in one DataFrame with a ``tbl`` column."""
+    """Silver lines (streaming or static) -> the three aggregations in one DataFrame with a ``tbl`` column.
+
+    In update mode a fourth, stateless branch passes the batch's input lines through (``tbl = LINES_TBL``,
+    with ``order_id`` and ``event_time``): Spark's operators drop late rows without saying which, and the sink
+    needs them for ``ops.watermark_drops``. It reads ``lines`` before ``withWatermark``, so the watermark and
+    the three operators (positions 0-2 of ``stateOperators``) are exactly those of the aggregations alone.
+    """
     watermarked = lines.withWatermark("event_time", spark_interval(spec.watermark_delay_ms))
     first_line = F.when(F.col("line_no") == 1, F.lit(1)).otherwise(F.lit(0)).cast("long")
     revenue = F.sum("line_amount").alias("revenue")
@@ -74,20 +87,47 @@ def gold_aggregates(lines: DataFrame, spec: GoldSpec) -> DataFrame:
         units,
     )
     hourly = watermarked.groupBy(_window(spec)).agg(revenue, F.sum(first_line).alias("orders"), units)
-    columns = ("tbl", "window", "branch", "item_id", "item_name", "category", "revenue", "orders", "items")
+    columns = (
+        "tbl",
+        "window",
+        "branch",
+        "item_id",
+        "item_name",
+        "category",
+        "revenue",
+        "orders",
+        "items",
+        "order_id",
+        "event_time",
+    )
+    types = {"order_id": "string", "event_time": "timestamp"}
 
     def shape(df: DataFrame, table: str) -> DataFrame:
         present = set(df.columns)
         return df.select(
             F.lit(table).alias("tbl"),
-            *[F.col(c) if c in present else _typed_null("string").alias(c) for c in columns[1:]],
+            *[
+                F.col(c) if c in present else _typed_null(types.get(c, "string")).alias(c)
+                for c in columns[1:]
+            ],
         )
 
-    return (
+    result = (
         shape(branch, GOLD_TABLES[0])
         .unionByName(shape(product, GOLD_TABLES[1]))
         .unionByName(shape(hourly, GOLD_TABLES[2]))
     )
+    if spec.output_mode != "update":
+        return result
+    passed = lines.select(
+        _window(spec),
+        F.col("order_id"),
+        F.col("event_time"),
+        F.lit(None).cast("decimal(22,2)").alias("revenue"),
+        F.lit(None).cast("long").alias("orders"),
+        F.lit(None).cast("long").alias("items"),
+    )
+    return result.unionByName(shape(passed, LINES_TBL))
 
 
 def average_paisa_half_up(revenue: Column, orders: Column) -> Column:
@@ -138,6 +178,30 @@ def split_gold(result: DataFrame) -> dict[str, DataFrame]:
     return {GOLD_TABLES[0]: branch, GOLD_TABLES[1]: product, GOLD_TABLES[2]: hourly}
 
 
+def watermark_drops(result: DataFrame, query_name: str, batch_id: int, late_watermark_ms: int) -> DataFrame:
+    """The orders of this batch's pass-through lines that the late-row filter dropped: window end <= the
+    late-events watermark wm(N-1) (SEMANTICS.md), one ``ops.watermark_drops`` row per order."""
+    watermark = F.timestamp_millis(F.lit(late_watermark_ms))
+    late = result.where((F.col("tbl") == LINES_TBL) & (F.col("window.end") <= watermark))
+    return (
+        late.groupBy("order_id")
+        .agg(
+            F.min("event_time").alias("event_time"),
+            F.min("window.start").alias("window_start"),
+            F.count(F.lit(1)).cast("int").alias("lines"),
+        )
+        .select(
+            F.lit(query_name).alias("query_name"),
+            F.lit(batch_id).cast("long").alias("batch_id"),
+            "order_id",
+            "event_time",
+            "window_start",
+            watermark.alias("watermark"),
+            "lines",
+        )
+    )
+
+
 def write_gold_batch(
     spark: SparkSession,
     lakehouse: Lakehouse,
@@ -145,23 +209,55 @@ def write_gold_batch(
     mode: OutputMode,
     txn_app_id: str,
     batch_id: int,
+    query_name: str = "gold",
+    late_watermark_ms: int = 0,
 ) -> None:
-    """One micro-batch of the aggregation's output into the three gold tables, idempotently."""
+    """One micro-batch of the aggregation's output into the three gold tables, idempotently; in update mode
+    also the orders the watermark dropped (``late_watermark_ms`` = the watermark that filtered this batch).
+
+    The output is computed once (the stateful operators run once per batch) and cached; then the tables are
+    written side by side: each write is mostly driver-side planning and Delta commit work on one core, so
+    three threads finish about when the slowest does. Each write is idempotent on its own (txn or upsert), so a
+    batch killed halfway re-runs to the same tables.
+    """
     result = result.persist()
     try:
+        result.count()
+        writes: list[Callable[[], None]] = []
+        if mode == "update" and late_watermark_ms > 0:
+            drops = watermark_drops(result, query_name, batch_id, late_watermark_ms)
+            writes.append(lambda: lakehouse.append(drops, "ops.watermark_drops", txn_app_id, batch_id))
         for table, rows in split_gold(result).items():
-            if mode == "complete":
-                lakehouse.overwrite(rows, table, txn_app_id, batch_id)
-                continue
-            keys = GOLD_KEYS[table]
-            condition = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-            (
-                lakehouse.delta(spark, table)
-                .alias("t")
-                .merge(rows.alias("s"), condition)
-                .whenMatchedUpdateAll()
-                .whenNotMatchedInsertAll()
-                .execute()
-            )
+            writes.append(_writer(spark, lakehouse, table, rows, mode, txn_app_id, batch_id))
+        with ThreadPoolExecutor(max_workers=len(writes), thread_name_prefix="brewline-gold") as pool:
+            for future in [pool.submit(write) for write in writes]:
+                future.result()
     finally:
         result.unpersist()
+
+
+def _writer(
+    spark: SparkSession,
+    lakehouse: Lakehouse,
+    table: str,
+    rows: DataFrame,
+    mode: OutputMode,
+    txn_app_id: str,
+    batch_id: int,
+) -> Callable[[], None]:
+    """One gold table's write of a batch: overwrite (complete mode, txn) or upsert on the key (update)."""
+    if mode == "complete":
+        return lambda: lakehouse.overwrite(rows, table, txn_app_id, batch_id)
+    condition = " AND ".join(f"t.{k} = s.{k}" for k in GOLD_KEYS[table])
+
+    def upsert() -> None:
+        (
+            lakehouse.delta(spark, table)
+            .alias("t")
+            .merge(rows.alias("s"), condition)
+            .whenMatchedUpdateAll()
+            .whenNotMatchedInsertAll()
+            .execute()
+        )
+
+    return upsert

@@ -38,6 +38,7 @@ from pyspark.sql.streaming.readwriter import DataStreamWriter
 
 from brewline_pipeline.bronze import read_source, with_batch_id
 from brewline_pipeline.catalog import Catalog, load_catalog
+from brewline_pipeline.checkpoint import late_events_watermark_ms
 from brewline_pipeline.config import PipelineArgs, parse_args
 from brewline_pipeline.gold import GoldSpec, gold_aggregates, write_gold_batch
 from brewline_pipeline.progress import ProgressWriter, emit
@@ -153,13 +154,52 @@ def gold_input(spark: SparkSession, lakehouse: Lakehouse, driver: str) -> DataFr
     return keys.join(lakehouse.read(spark, "silver.order_items"), list(JOIN_KEYS), "inner")
 
 
+ALLOW_MULTIPLE = "spark.sql.streaming.statefulOperator.allowMultiple"
+
+
+def record_query_settings(spark: SparkSession, lakehouse: Lakehouse, name: str, spec: GoldSpec) -> bool:
+    """``ops.query_settings``: the rule this gold query runs with (upserted on its name), for ``verify``.
+    Returns ``statefulOperator.allowMultiple`` (which watermark filters late rows)."""
+    allow_multiple = str(spark.conf.get(ALLOW_MULTIPLE, "true")).lower() == "true"
+    row = spark.createDataFrame(
+        [
+            (
+                name,
+                spec.output_mode,
+                allow_multiple,
+                spec.window_ms,
+                spec.window_offset_ms,
+                spec.watermark_delay_ms,
+            )
+        ],
+        "query_name string, output_mode string, stateful_operator_allow_multiple boolean, "
+        "window_duration_ms long, window_offset_ms long, watermark_delay_ms long",
+    ).withColumn("updated_at", F.current_timestamp())
+    (
+        lakehouse.delta(spark, "ops.query_settings")
+        .alias("t")
+        .merge(row.alias("s"), "t.query_name = s.query_name")
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute()
+    )
+    return allow_multiple
+
+
 def start_gold(spark: SparkSession, args: PipelineArgs, lakehouse: Lakehouse, driver: str) -> StreamingQuery:
     name = f"{args.query_prefix}gold"
     ids = QueryIds(spark)
     spec = gold_spec(args)
+    checkpoint = lakehouse.checkpoint(args.checkpoint, name)
+    allow_multiple = record_query_settings(spark, lakehouse, name, spec)
 
     def batch(df: DataFrame, batch_id: int) -> None:
-        write_gold_batch(spark, lakehouse, df, spec.output_mode, ids(name), batch_id)
+        late_ms = (
+            late_events_watermark_ms(spark, checkpoint, batch_id, allow_multiple)
+            if spec.output_mode == "update"
+            else 0
+        )
+        write_gold_batch(spark, lakehouse, df, spec.output_mode, ids(name), batch_id, name, late_ms)
 
     aggregated = gold_aggregates(gold_input(spark, lakehouse, driver), spec)
     return _start(aggregated, name, args, lakehouse, batch, output_mode=spec.output_mode)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession, Window
@@ -172,14 +173,21 @@ def write_silver_batch(
     inserted: repeated in the batch or already in silver), ``quarantined``."""
     verdicts = with_verdicts(bronze_batch, catalog).persist()
     try:
-        merge_new_orders(spark, lakehouse, silver_lines(verdicts))
-        lakehouse.append(quarantine_rows(verdicts), "silver.quarantine", txn_app_id, batch_id)
+        # The counts first: they compute (and cache) every verdict once; then the MERGE and the quarantine
+        # append, independent tables, side by side (each is mostly driver-side planning on one core).
         counts = verdicts.agg(
             F.count(F.lit(1)).alias("rows"),
             F.sum(F.when(F.col("verdict.ok"), 0).otherwise(1)).alias("quarantined"),
             F.sum(F.when(F.col("verdict.ok"), 1).otherwise(0)).alias("valid"),
             F.max("ingestion_timestamp").alias("ingested"),
         ).collect()[0]
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="brewline-silver") as pool:
+            merged = pool.submit(merge_new_orders, spark, lakehouse, silver_lines(verdicts))
+            quarantined = pool.submit(
+                lakehouse.append, quarantine_rows(verdicts), "silver.quarantine", txn_app_id, batch_id
+            )
+            merged.result()
+            quarantined.result()
         rows = int(counts["rows"] or 0)
         orders = 0
         if counts["ingested"] is not None and int(counts["valid"] or 0) > 0:

@@ -19,6 +19,7 @@ from pyspark.sql import DataFrame, DataFrameReader, SparkSession
 from pyspark.sql.streaming.readwriter import DataStreamReader
 from pyspark.sql.types import (
     BinaryType,
+    BooleanType,
     DecimalType,
     DoubleType,
     IntegerType,
@@ -115,6 +116,28 @@ STREAM_PROGRESS_SCHEMA = _schema(
     ("run_id", StringType(), True),
 )
 
+#: The orders update mode's late-row filter dropped (one row per order), so ``brewline verify`` can account
+#: for them: as the embedded engine's ``ops.watermark_drops`` (src/backends/duckdb/schema.ts).
+WATERMARK_DROPS_SCHEMA = _schema(
+    ("query_name", StringType(), True),
+    ("batch_id", LongType(), True),
+    ("order_id", StringType(), True),
+    ("event_time", TimestampType(), True),
+    ("window_start", TimestampType(), True),
+    ("watermark", TimestampType(), True),
+    ("lines", IntegerType(), True),
+)
+#: The rule a gold query runs with (one row per query), so ``verify`` holds it to the right one.
+QUERY_SETTINGS_SCHEMA = _schema(
+    ("query_name", StringType(), False),
+    ("output_mode", StringType(), False),
+    ("stateful_operator_allow_multiple", BooleanType(), False),
+    ("window_duration_ms", LongType(), True),
+    ("window_offset_ms", LongType(), True),
+    ("watermark_delay_ms", LongType(), True),
+    ("updated_at", TimestampType(), True),
+)
+
 TABLES: dict[str, StructType] = {
     "bronze.orders_raw": BRONZE_SCHEMA,
     "silver.order_items": SILVER_SCHEMA,
@@ -123,6 +146,8 @@ TABLES: dict[str, StructType] = {
     "gold.product_popularity": PRODUCT_POPULARITY_SCHEMA,
     "gold.hourly_sales": HOURLY_SALES_SCHEMA,
     "ops.stream_progress": STREAM_PROGRESS_SCHEMA,
+    "ops.watermark_drops": WATERMARK_DROPS_SCHEMA,
+    "ops.query_settings": QUERY_SETTINGS_SCHEMA,
 }
 
 
