@@ -44,3 +44,45 @@ def test_a_second_sigterm_gives_up_waiting() -> None:
     stop._on_signal(signal.SIGTERM, None)
     with pytest.raises(KeyboardInterrupt):
         stop._on_signal(signal.SIGTERM, None)
+
+
+class ProgressingQuery:
+    """A query whose progress list grows as the test says; active until told otherwise."""
+
+    def __init__(self) -> None:
+        self.recentProgress: list[dict[str, int]] = []
+        self.isActive = True
+
+
+def _waiter(query: ProgressingQuery, stop: threading.Event) -> threading.Thread:
+    from brewline_pipeline.pipeline import _until_first_data_batch
+
+    thread = threading.Thread(target=_until_first_data_batch, args=(query, stop, 0.01), daemon=True)
+    thread.start()
+    return thread
+
+
+def test_gold_waits_for_the_first_ingest_batch_with_data_not_for_empty_ones() -> None:
+    query, stop = ProgressingQuery(), threading.Event()
+    waiting = _waiter(query, stop)
+    # Given only empty batches so far, the wait goes on
+    query.recentProgress.append({"numInputRows": 0})
+    waiting.join(0.2)
+    assert waiting.is_alive()
+    # When a batch with input has committed, it ends
+    query.recentProgress.append({"numInputRows": 2000})
+    waiting.join(5)
+    assert not waiting.is_alive()
+
+
+def test_the_wait_ends_on_a_stop_request_or_when_the_ingest_query_ends() -> None:
+    query, stop = ProgressingQuery(), threading.Event()
+    waiting = _waiter(query, stop)
+    stop.set()
+    waiting.join(5)
+    assert not waiting.is_alive()
+    ended = ProgressingQuery()
+    waiting = _waiter(ended, threading.Event())
+    ended.isActive = False
+    waiting.join(5)
+    assert not waiting.is_alive()
