@@ -205,25 +205,6 @@ def start_gold(spark: SparkSession, args: PipelineArgs, lakehouse: Lakehouse, dr
     return _start(aggregated, name, args, lakehouse, batch, output_mode=spec.output_mode)
 
 
-def _bronze_is_empty(spark: SparkSession, lakehouse: Lakehouse) -> bool:
-    """Bronze has only its creation commit (a first start; on a restart gold may have bronze to catch up on)."""
-    latest = lakehouse.delta(spark, "bronze.orders_raw").history(1).collect()
-    return not latest or int(latest[0]["version"]) == 0
-
-
-def _until_first_data_batch(query: StreamingQuery, stop: threading.Event, poll_s: float = 0.25) -> None:
-    """Waits until ``query`` has committed a batch with input (or ended, or a stop was requested).
-
-    The always-on stream shape starts gold only then: started at once, gold's first batches run on an empty
-    bronze and, on a small machine, take the CPU the first (cold) ingest batch needs — the first gold figures
-    came later, not sooner. Gold reads bronze from version 0 whenever it starts, so nothing is skipped.
-    """
-    while not stop.is_set() and query.isActive:
-        if any(int(p.get("numInputRows", 0)) > 0 for p in query.recentProgress):
-            return
-        stop.wait(poll_s)
-
-
 def _await(queries: Sequence[StreamingQuery]) -> None:
     for query in queries:
         query.awaitTermination()
@@ -300,12 +281,9 @@ def run_layers(
     try:
         stop.install()
         if "stream" in layers:
-            ingest = stop.watch(start_ingest(spark, args, lakehouse, catalog))
-            queries.append(ingest)
+            queries.append(stop.watch(start_ingest(spark, args, lakehouse, catalog)))
             if args.available_now:
                 _await(queries)
-            elif _bronze_is_empty(spark, lakehouse):
-                _until_first_data_batch(ingest, stop.event)
             if not stop.event.is_set():
                 queries.append(stop.watch(start_gold(spark, args, lakehouse, driver="bronze")))
         else:
