@@ -6,7 +6,7 @@ import { DEFAULT_MAX_CELL_WIDTH, tableLines, writeLines } from './query-output.j
 import { action, flagValues, resolveConfig } from './shared.js';
 
 const TABLES =
-  'tables: bronze.orders_raw, silver.order_items, silver.quarantine, gold.branch_revenue, gold.product_popularity, gold.hourly_sales, ops.stream_progress';
+  'tables: bronze.orders_raw, silver.order_items, silver.quarantine, gold.branch_revenue, gold.product_popularity, gold.hourly_sales, ops.stream_progress, ops.watermark_drops, ops.query_settings';
 
 /** DuckDB's answers when the sandbox stops a statement (files, extensions, secrets, locked settings). */
 const SANDBOX_REFUSAL =
