@@ -164,7 +164,11 @@ describe('brewline demo in a 120×40 terminal', () => {
     await until((s) => /Σ NPR/.test(s) && /partition \d+ lag/.test(s), 'the panels to fill');
     // When 1 expands the branch panel: a table of every branch, sorted by revenue, top rows first
     key('1');
-    const expanded = await until((s) => /1–\d+ of \d+ · sort revenue NPR ▼/.test(s), 'the expanded table');
+    // (the table lists the branches that have sold so far: wait until most of the chain has)
+    const expanded = await until((s) => {
+      const m = /1–\d+ of (\d+) · sort revenue NPR ▼/.exec(s);
+      return m !== null && Number(m[1]) > 20;
+    }, 'the expanded table with more than 20 branches');
     const total = Number(/1–\d+ of (\d+) · sort/.exec(expanded)![1]);
     expect(total).toBeGreaterThan(20);
     expect(expanded).toMatch(/branch\s+revenue NPR ▼/);
