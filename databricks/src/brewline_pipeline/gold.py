@@ -216,9 +216,9 @@ def write_gold_batch(
     also the orders the watermark dropped (``late_watermark_ms`` = the watermark that filtered this batch).
 
     The output is computed once (the stateful operators run once per batch) and cached; then the tables are
-    written side by side: each write is mostly driver-side planning and Delta commit work on one core, so
-    three threads finish about when the slowest does. Each write is idempotent on its own (txn or upsert), so a
-    batch killed halfway re-runs to the same tables.
+    written side by side, since each write is mostly driver-side planning and Delta commit work on one core
+    (no speed-up was measurable on a loaded 2-core machine; more cores are where it can help). Each write is
+    idempotent on its own (txn or upsert), so a batch killed halfway re-runs to the same tables.
     """
     result = result.persist()
     try:
