@@ -58,7 +58,9 @@ export function wrapWords(text: string, limit: number): string[] {
  * on the lines below it. Subcommands inherit this (configure it before adding them).
  */
 export function configureHelp(program: Command, columns = process.stdout.columns): void {
-  const width = Math.max(40, Math.min(columns || 80, 120));
+  // One column less than the terminal, as wrapHelpOutput's limit: a line that fills the last column would be
+  // wrapped again there, leaving a lone word on a line of its own.
+  const width = Math.max(40, Math.min(columns || 80, 120)) - 1;
   program.configureHelp({
     helpWidth: width,
     formatItem(term: string, termWidth: number, description: string, helper: Help): string {

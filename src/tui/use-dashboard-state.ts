@@ -73,7 +73,7 @@ export type DashboardAction =
   | { type: 'table-reverse' }
   /** `/`: start typing a search. */
   | { type: 'search-start' }
-  | { type: 'search-type'; text: string }
+  | { type: 'search-type'; text: string; accept?: boolean }
   | { type: 'search-backspace' }
   /** Enter: keep the search and stop typing. */
   | { type: 'search-accept' }
@@ -146,8 +146,11 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
     }
     case 'search-start':
       return { ...withFilter(state, () => ''), searching: true };
-    case 'search-type':
-      return state.searching ? withFilter(state, (f) => f + action.text) : state;
+    case 'search-type': {
+      if (!state.searching) return state;
+      const typed = withFilter(state, (f) => f + action.text);
+      return action.accept === true ? { ...typed, searching: false } : typed;
+    }
     case 'search-backspace':
       return state.searching ? withFilter(state, (f) => f.slice(0, -1)) : state;
     case 'search-accept':

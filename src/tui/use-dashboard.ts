@@ -85,8 +85,12 @@ export function interpretKey(
     if (key.return) return { action: { type: 'search-accept' } };
     if (key.backspace || key.delete) return { action: { type: 'search-backspace' } };
     if (!key.upArrow && !key.downArrow && !key.pageUp && !key.pageDown && !key.tab && !key.ctrl) {
+      // Text and Enter in one read (a paste of "air⏎", or keys typed faster than the screen draws): the text
+      // before the first line break is the filter, and the break accepts it, as Enter alone would.
+      const lineBreak = input.search(/[\r\n]/);
       // eslint-disable-next-line no-control-regex
-      const text = input.replace(/[\x00-\x1f\x7f]/g, '');
+      const text = (lineBreak < 0 ? input : input.slice(0, lineBreak)).replace(/[\x00-\x1f\x7f]/g, '');
+      if (lineBreak >= 0) return { action: { type: 'search-type', text, accept: true } };
       return text === '' ? {} : { action: { type: 'search-type', text } };
     }
   }

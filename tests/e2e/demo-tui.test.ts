@@ -191,13 +191,20 @@ describe('brewline demo in a 120×40 terminal', () => {
     key('/');
     await until((s) => s.includes('/▏'), 'the search prompt');
     key('air');
+    await until((s) => s.includes('/air▏'), 'the typed filter');
     key('Enter', false);
-    const searched = await until((s) => /of \d+ \(\d+ in all\)/.test(s), 'the search');
+    const searched = await until(
+      (s) => s.includes('filter “air”') && /of \d+ \(\d+ in all\)/.test(s),
+      'the search',
+    );
     expect(Number(/\((\d+) in all\)/.exec(searched)![1])).toBeGreaterThanOrEqual(total);
     expect(searched).toMatch(/Airport/);
     expect(searched).toContain('filter “air”');
-    // Escape goes back to the dashboard; q quits with exit 0
+    // Escape clears the filter, a second Escape goes back to the dashboard; q quits with exit 0
+    // (each Escape waits for the screen: two sent at once reach the app in one read, "\x1b\x1b",
+    // which Ink reports as a single Meta+Escape, as a terminal would for Alt+Escape)
     key('Escape', false);
+    await until((s) => !s.includes('filter “air”') && /1–\d+ of \d+ · sort/.test(s), 'the filter cleared');
     key('Escape', false);
     await until((s) => s.includes('5 Load generator'), 'the dashboard');
     key('q');

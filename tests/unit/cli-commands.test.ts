@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, commandNamed, registerAll } from '../../src/cli-commands.js';
 import { bashCompletion, fishCompletion } from '../../src/commands/completion.js';
-import { wrapWords } from '../../src/help-format.js';
+import { configureHelp, wrapHelpOutput, wrapWords } from '../../src/help-format.js';
 
 describe('lazy command loading', () => {
   it('finds the command a command line names, past global options and `help`', () => {
@@ -34,6 +34,20 @@ describe('completion and help wrapping', () => {
     expect(fishCompletion(words)).toContain(
       "complete -c brewline -n '__fish_seen_subcommand_from run' -l source",
     );
+  });
+
+  it('lays options out so the wrap for the terminal has nothing left to do (no lone word on a line)', () => {
+    const program = new Command('brewline');
+    configureHelp(program, 80);
+    program
+      .command('run')
+      .option(
+        '--group <id>',
+        'consumer group: pipeline run (Kafka) also commits processed offsets to it; lag reads its offsets',
+      )
+      .option('--a-very-long-option-name-indeed <value-with-a-long-name>', 'x '.repeat(60));
+    const help = program.commands[0]!.helpInformation();
+    expect(wrapHelpOutput(help, 80)).toBe(help);
   });
 
   it('wraps at word boundaries and never breaks a word', () => {

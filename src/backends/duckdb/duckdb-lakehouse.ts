@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
 import { DataIntegrityError, ExternalError } from '../../errors.js';
@@ -87,6 +87,14 @@ class DuckDBReader implements LakehouseReader {
 }
 
 /**
+ * Files a DuckDBLakehouse of this process has open. DuckDB's file lock is a POSIX record lock, which is held
+ * per process: a second instance on the same file in the same process is not refused by it, and two instances
+ * then checkpoint one WAL between them (one removes it under the other: DuckDB's FATAL "Could not remove file
+ * ….wal"). So the second open here is refused with a readable error instead.
+ */
+const OPEN_IN_THIS_PROCESS = new Set<string>();
+
+/**
  * The embedded lakehouse: one DuckDB file with schemas bronze, silver, gold and ops. Each micro-batch's
  * writes to every layer, its progress row and its `(query, batch_id)` marker commit in one transaction.
  */
@@ -97,6 +105,7 @@ export class DuckDBLakehouse implements PipelineLakehouse {
   private connection: DuckDBConnection | undefined;
   private readonly options: DuckDBLakehouseOptions;
   private readonly readers = new Set<LakehouseReader>();
+  private openKey: string | undefined;
 
   constructor(options: DuckDBLakehouseOptions) {
     this.options = options;
@@ -113,7 +122,29 @@ export class DuckDBLakehouse implements PipelineLakehouse {
         });
       }
       mkdirSync(dirname(resolve(path)), { recursive: true });
+      const key = fileKey(path);
+      if (OPEN_IN_THIS_PROCESS.has(key)) {
+        throw new ExternalError(`the lakehouse ${resolve(path)} is already open in this process`, {
+          hint: 'read it through the lakehouse that has it open, or close that one first',
+        });
+      }
+      this.openKey = key;
+      OPEN_IN_THIS_PROCESS.add(key);
     }
+    try {
+      await this.openInstance(path, readOnly, threads, memoryLimit);
+    } catch (error) {
+      await this.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async openInstance(
+    path: string,
+    readOnly: boolean,
+    threads: number | undefined,
+    memoryLimit: string,
+  ): Promise<void> {
     // A new file is written in the v1.3 storage format (readable by DuckDB ≥ 1.3): it can hold bronze's raw
     // messages with zstd, which checkpoints faster than the v1.0 default's FSST and is about 3x smaller.
     // An existing file keeps the format it was created with.
@@ -543,6 +574,18 @@ export class DuckDBLakehouse implements PipelineLakehouse {
     this.connection = undefined;
     this.instance?.closeSync();
     this.instance = undefined;
+    if (this.openKey !== undefined) OPEN_IN_THIS_PROCESS.delete(this.openKey);
+    this.openKey = undefined;
+  }
+}
+
+/** The file's identity for OPEN_IN_THIS_PROCESS: its real path once it exists (links and `..` resolved). */
+function fileKey(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return join(realpathSync(dirname(absolute)), basename(absolute));
   }
 }
 

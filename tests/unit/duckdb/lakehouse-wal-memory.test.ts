@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultMemoryLimit, DuckDBLakehouse } from '../../../src/backends/duckdb/duckdb-lakehouse.js';
 
@@ -60,5 +60,23 @@ describe('DuckDB memory limit (issue 10 item 9)', () => {
     } finally {
       await lakehouse.close();
     }
+  });
+
+  it('refuses a second open of the same file in one process, by another name too, until the first closes', async () => {
+    // (DuckDB's lock is per process: two instances would checkpoint one WAL between them)
+    const path = join(dir, 'one.duckdb');
+    const first = new DuckDBLakehouse({ path, threads: 1 });
+    await first.open();
+    const second = new DuckDBLakehouse({
+      path: join(dir, '.', '..', basename(dir), 'one.duckdb'),
+      threads: 1,
+    });
+    await expect(second.open()).rejects.toThrow(/is already open in this process/);
+    await expect(new DuckDBLakehouse({ path, readOnly: true }).open()).rejects.toThrow(/already open/);
+    // A refused open holds nothing: after the first closes, the same object opens
+    await first.close();
+    await second.open();
+    expect((await second.query('SELECT count(*) FROM ops.watermark_drops')).rows).toEqual([[0]]);
+    await second.close();
   });
 });

@@ -121,6 +121,11 @@ describe('drill-down keys', () => {
     expect(s.searching).toBe(false);
     s = press(s, { escape: true });
     expect(tableOf(s).filter).toBe('');
+    // Text and Enter in one read (a paste, or keys faster than a frame): typed, then kept
+    s = press(s, '/', 'air\r');
+    expect(s).toMatchObject({ searching: false, table: { filter: 'air' } });
+    s = press(s, { escape: true }, '/', 'mo\nxyz');
+    expect(s).toMatchObject({ searching: false, table: { filter: 'mo' } });
   });
 
   it('the picker filters with / and enter applies the match under the cursor', () => {
