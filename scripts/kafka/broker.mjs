@@ -25,7 +25,7 @@ import {
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root (scripts/kafka/..). */
@@ -276,12 +276,22 @@ function isAlive(pid) {
 }
 
 /**
+ * kafkajs with brewline's repair of its idle 1 ms timer loop (src/backends/kafka/kafkajs.ts) when the build
+ * is there (a checkout after `npm run build`, the npm package), else kafkajs as shipped.
+ */
+async function loadKafkajs() {
+  const built = join(repoRoot, 'dist', 'src', 'backends', 'kafka', 'kafkajs.js');
+  if (existsSync(built)) return (await import(pathToFileURL(built).href)).loadKafkajs();
+  return import('kafkajs');
+}
+
+/**
  * Waits until the broker serves metadata (not just an open port: the port opens before the broker has
  * caught up with its controller). Uses kafkajs' admin client, bounded by `timeoutMs`.
  */
 async function waitReady(broker, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
-  const { Kafka, logLevel } = (await import('kafkajs')).default;
+  const { Kafka, logLevel } = (await loadKafkajs()).default;
   while (Date.now() < deadline) {
     if (!isAlive(broker.pid)) {
       throw new Error(

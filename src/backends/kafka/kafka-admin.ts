@@ -1,3 +1,4 @@
+import { loadKafkajs } from './kafkajs.js';
 import type { KafkaConnection } from '../../config/kafka-config.js';
 import { ExternalError } from '../../errors.js';
 import { kafkajsConfig } from './kafka-clients.js';
@@ -33,7 +34,7 @@ export class KafkaTopicAdmin {
 
   private async client(): Promise<KafkajsAdmin> {
     if (this.admin) return this.admin;
-    const { Kafka, logLevel } = (await import('kafkajs')).default;
+    const { Kafka, logLevel } = (await loadKafkajs()).default;
     const admin = new Kafka({
       ...kafkajsConfig(this.connection),
       logLevel: logLevel.NOTHING,

@@ -1,3 +1,4 @@
+import { loadKafkajs } from './kafkajs.js';
 import type { KafkaConnection, KafkaProducerClient } from '../../config/kafka-config.js';
 import { kafkajsConfig, platformaticBaseOptions } from './kafka-clients.js';
 import { loadPlatformaticKafka } from './platformatic.js';
@@ -55,7 +56,7 @@ class KafkajsDriver implements ProducerDriver {
   ) {}
 
   async connect(): Promise<void> {
-    const { Kafka, logLevel, CompressionTypes } = (await import('kafkajs')).default;
+    const { Kafka, logLevel, CompressionTypes } = (await loadKafkajs()).default;
     const kafka = new Kafka({
       ...kafkajsConfig(this.connection),
       logLevel: logLevel.NOTHING,
