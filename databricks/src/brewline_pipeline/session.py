@@ -62,8 +62,9 @@ def local_conf(app_name: str) -> dict[str, str]:
         # The JVM for a local job that starts often and runs small batches (demo, tests, one laptop): the C1
         # compiler only and the serial collector. The cold start is mostly class loading, Catalyst planning
         # and code generation on the driver, and C2 compiling in the background competes for the same two
-        # cores. Measured here (2 cores, load 3-5): `demo --engine spark` first gold 100-120 s before, 74-85 s
-        # with these; bench:spark (20,000 orders) unchanged within noise (147 s before, 143-150 s after).
+        # cores. Measured here (2 cores, load 3-5): `demo --engine spark` first gold 102-127 s before (median
+        # of 4: 120 s), 74-102 s with these (median of 6: 89 s); bench:spark (20,000 orders) unchanged within
+        # noise (147 s before, 143-150 s after).
         # BREWLINE_SPARK_CONF can set other options; Databricks never reads this (its cluster has its own).
         "spark.driver.extraJavaOptions": (
             "-Djava.net.preferIPv4Stack=true -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
