@@ -92,8 +92,13 @@ export class SparkJob {
       );
       child.on('close', (code, signal) => {
         if (this.killTimer) clearTimeout(this.killTimer);
-        this.log?.end();
-        resolve({ code, signal, killed: this.killed });
+        const exit = { code, signal, killed: this.killed };
+        const log = this.log;
+        if (!log) return resolve(exit);
+        // Settle once the log is on disk: an error message reads its tail (the job's last stderr lines were
+        // still in the write stream's buffer when CI read it right after 'close').
+        log.once('error', () => resolve(exit));
+        log.end(() => resolve(exit));
       });
     });
     return this.exitPromise;
